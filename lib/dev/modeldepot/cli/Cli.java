@@ -1,0 +1,102 @@
+package dev.modeldepot.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * The one place where exceptions become exit codes and one sentence for the user. Stack traces
+ * are printed only with -v/--verbose.
+ */
+public final class Cli {
+    private Cli() {}
+
+    /** Runs a picocli command with the suite's error handling and exits the JVM. */
+    public static void main(Object command, String[] args) {
+        System.exit(execute(command, args));
+    }
+
+    public static int execute(Object command, String... args) {
+        return executeWith(command, null, null, args);
+    }
+
+    /** As {@link #execute}, with picocli's own output (help, usage errors) sent where tests want it. */
+    public static int executeWith(Object command, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = newCommandLine(command);
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
+        boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), verbose, cmd.getCommandName()));
+        cl.setParameterExceptionHandler((ex, argv) -> {
+            PrintWriter usageErr = ex.getCommandLine().getErr();
+            usageErr.println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage());
+            usageErr.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCode.BAD_INPUT.code;
+        });
+        return cl.execute(args);
+    }
+
+    public static CommandLine newCommandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** Maps any throwable to its exit code and prints one sentence (plus the trace if verbose). */
+    public static int report(Throwable ex, PrintWriter err, boolean verbose, String commandName) {
+        ExitCode code = exitCodeOf(ex);
+        err.println(commandName + ": error: " + dev.modeldepot.util.Redact.text(messageOf(ex)));
+        if (verbose) {
+            ex.printStackTrace(err);
+        } else if (!(ex instanceof DepotException)) {
+            err.println("(run again with --verbose for details)");
+        }
+        err.flush();
+        return code.code;
+    }
+
+    public static ExitCode exitCodeOf(Throwable ex) {
+        if (ex instanceof DepotException d) {
+            return d.exitCode();
+        }
+        if (ex instanceof InterruptedException) {
+            return ExitCode.INTERRUPTED;
+        }
+        return ExitCode.FAILED;
+    }
+
+    /** One sentence describing a throwable, with no stack trace and no secrets. */
+    public static String messageOf(Throwable ex) {
+        if (ex instanceof DepotException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof UncheckedIOException u) {
+            return messageOf(u.getCause());
+        }
+        if (ex instanceof NoSuchFileException e) {
+            return "no such file: " + e.getFile();
+        }
+        if (ex instanceof AccessDeniedException e) {
+            return "permission denied: " + e.getFile();
+        }
+        if (ex instanceof FileSystemException e) {
+            return e.getFile() + ": " + (e.getReason() == null ? "file system error" : e.getReason());
+        }
+        if (ex instanceof IOException) {
+            return "I/O error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
+        }
+        if (ex instanceof InterruptedException) {
+            return "interrupted";
+        }
+        return "unexpected " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+    }
+}

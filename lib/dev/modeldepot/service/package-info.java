@@ -1,0 +1,2 @@
+/** The background download service and its HTTP admin API. */
+package dev.modeldepot.service;

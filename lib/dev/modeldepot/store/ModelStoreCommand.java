@@ -1,0 +1,26 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.Version;
+import dev.modeldepot.registry.RegistryCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "model-store", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "The shared, device-level model store: one download serves every app.",
+        subcommands = {RegistryCommand.class})
+public class ModelStoreCommand implements Runnable {
+    @Mixin
+    public CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+}
