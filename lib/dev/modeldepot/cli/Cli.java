@@ -35,10 +35,10 @@ public final class Cli {
             cl.setErr(err);
         }
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), verbose, cmd.getCommandName()));
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), verbose, cmd.getCommandSpec().root().name()));
         cl.setParameterExceptionHandler((ex, argv) -> {
             PrintWriter usageErr = ex.getCommandLine().getErr();
-            usageErr.println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage());
+            usageErr.println(ex.getCommandLine().getCommandSpec().root().name() + ": " + ex.getMessage());
             usageErr.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.BAD_INPUT.code;
         });
