@@ -13,10 +13,17 @@ import dev.modeldepot.download.DownloadResult;
  */
 @FunctionalInterface
 public interface FileFetcher {
-    /** Fails every fetch: for operations that must only use what is already on disk. */
+    /** Fetches nothing: for operations that must only use what is already on disk. */
     FileFetcher NONE = (request, listener, cancel) -> {
-        throw dev.modeldepot.cli.DepotException.failed(request.label() + " is not in the store and this operation does not download");
+        throw new Unavailable(request.label());
     };
+
+    /** This fetcher has no source for the file: the install leaves it missing and goes on. */
+    final class Unavailable extends dev.modeldepot.cli.DepotException {
+        public Unavailable(String label) {
+            super(dev.modeldepot.cli.ExitCode.FAILED, label + " is not in the store and this operation does not download");
+        }
+    }
 
     /** Returns the engine's result (ETag and Last-Modified are recorded from it); may return null. */
     DownloadResult fetch(DownloadRequest request, DownloadListener listener, Cancellation cancel) throws Exception;

@@ -34,7 +34,18 @@ final class Installer {
         this.store = store;
     }
 
+    /** What an install achieved: the variant folder, and files the fetcher had no source for. */
+    record Outcome(Path dir, java.util.List<String> unavailable) {}
+
     Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
+        Outcome outcome = installAvailable(ref, fetcher, listener, cancel, app);
+        if (!outcome.unavailable().isEmpty()) {
+            throw DepotException.failed(ref.key() + " is incomplete: " + String.join(", ", outcome.unavailable()) + " could not be fetched");
+        }
+        return outcome.dir();
+    }
+
+    Outcome installAvailable(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
         StoreLayout layout = store.layout();
         layout.create();
         String key = ref.key();
@@ -45,19 +56,25 @@ final class Installer {
             boolean done = false;
             try {
                 Map<String, Stamp> known = store.knownStamps();
+                java.util.List<String> unavailable = new java.util.ArrayList<>();
                 for (ModelFile f : ref.variant().files()) {
                     if (cancel != null && cancel.isCancelled()) {
                         throw DepotException.interrupted("cancelled; the partial downloads are kept for next time");
                     }
-                    FileMeta fm = ensure(ref, f, meta.file(f.path()).orElse(null), known.get(f.sha256()), fetcher, listener, cancel);
-                    meta = meta.withFile(fm);
-                    store.metas().write(meta);
+                    try {
+                        FileMeta fm = ensure(ref, f, meta.file(f.path()).orElse(null), known.get(f.sha256()), fetcher, listener, cancel);
+                        meta = meta.withFile(fm);
+                        store.metas().write(meta);
+                    } catch (FileFetcher.Unavailable e) {
+                        unavailable.add(f.path());
+                    }
                 }
                 var now = store.clock().instant();
-                meta = meta.withState(VariantMeta.COMPLETE, meta.downloadedAt() == null ? now : meta.downloadedAt()).withLastUsed(now);
+                String state = unavailable.isEmpty() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
+                meta = meta.withState(state, meta.downloadedAt() == null && unavailable.isEmpty() ? now : meta.downloadedAt()).withLastUsed(now);
                 store.metas().write(meta);
                 done = true;
-                return layout.variantDir(ref.model().id(), ref.variant().id());
+                return new Outcome(layout.variantDir(ref.model().id(), ref.variant().id()), unavailable);
             } finally {
                 if (!done) {
                     store.metas().write(meta.withState(VariantMeta.INCOMPLETE, meta.downloadedAt()));

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 /**
  * Reads and writes the per-variant metadata documents. Writes are atomic (temp file, fsync,
  * rename), so a crash leaves the old document or the new one. A document that still fails to
- * parse (disk damage, a hand edit) is moved to quarantine/ and reported; the caller rebuilds it
- * from the blobs. It is never fatal.
+ * parse (disk damage, a hand edit) is reported; the store rebuilds it from the blobs and the
+ * registry, moving the damaged one to quarantine/. It is never fatal.
  */
 final class MetaStore {
     /** A document as found: {@code meta} is null when it is absent or was damaged. */
@@ -44,7 +44,7 @@ final class MetaStore {
         } catch (NoSuchFileException e) {
             return new Loaded(model, variant, null, false);
         } catch (IOException e) {
-            quarantine(file, model + ":" + variant, e);
+            warnings.accept("the metadata of " + model + ":" + variant + " is damaged (" + e.getClass().getSimpleName() + ")");
             return new Loaded(model, variant, null, true);
         }
     }
@@ -79,15 +79,17 @@ final class MetaStore {
         return out;
     }
 
-    private void quarantine(Path file, String key, Exception why) {
-        try {
-            Path target = layout.quarantine().resolve("meta-" + key.replace(':', '-') + "-" + clock.millis() + ".json");
+    /**
+     * Moves a damaged document aside, just before its rebuilt version is written. A damaged
+     * document that cannot be rebuilt stays where it is, so its blobs are never taken for orphans.
+     */
+    void quarantine(String model, String variant) throws IOException {
+        Path file = layout.metaFile(model, variant);
+        if (Files.exists(file)) {
+            Path target = layout.quarantine().resolve("meta-" + model + "-" + variant + "-" + clock.millis() + ".json");
             Files.createDirectories(target.getParent());
             AtomicFiles.move(file, target);
-            warnings.accept("the metadata of " + key + " was damaged (" + why.getClass().getSimpleName()
-                    + "); moved it to " + target + " and rebuilding it from the blobs");
-        } catch (IOException e) {
-            warnings.accept("the metadata of " + key + " is damaged and could not be moved aside: " + e.getMessage());
+            warnings.accept("moved the damaged metadata of " + model + ":" + variant + " to " + target);
         }
     }
 

@@ -105,18 +105,31 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * The stored variants' metadata. {@code unreadable} names damaged documents that could not be
+     * rebuilt (the registry does not know the variant); they stay in place and are reported.
+     */
+    public record Listing(List<VariantMeta> metas, List<String> unreadable) {}
+
     /** Every stored variant's metadata; damaged documents are rebuilt when the registry knows the variant. */
     public List<VariantMeta> list(Registry registry) {
+        return listing(registry).metas();
+    }
+
+    public Listing listing(Registry registry) {
         try {
             List<VariantMeta> out = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
             for (MetaStore.Loaded l : metas.all()) {
                 if (l.meta() != null) {
                     out.add(l.meta());
-                } else if (registry != null) {
-                    refOf(registry, l.model(), l.variant()).flatMap(this::rebuild).ifPresent(out::add);
+                    continue;
                 }
+                Optional<VariantMeta> rebuilt = registry == null ? Optional.empty()
+                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuild);
+                rebuilt.ifPresentOrElse(out::add, () -> unreadable.add(l.model() + ":" + l.variant()));
             }
-            return out;
+            return new Listing(out, unreadable);
         } catch (IOException e) {
             throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
         }
@@ -139,6 +152,30 @@ public final class ModelStore {
         } catch (IOException e) {
             throw DepotException.failed("cannot update the metadata of " + model + ":" + variant + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Deletes a variant; refuses (exit 1, naming them) while other apps pin it, unless forced. */
+    public void delete(String model, String variant, String app, boolean force) throws IOException {
+        new Pruner(this).delete(model, variant, app, force);
+    }
+
+    /** Orphan blobs, stale partials, then LRU unpinned variants down to {@code maxSize} (else the budget). */
+    public Pruner.Report prune(Long maxSize, java.time.Duration olderThan, boolean dryRun, Registry registry) throws IOException {
+        return new Pruner(this).prune(maxSize, olderThan, dryRun, registry);
+    }
+
+    /** Adopts a file or folder already on disk after matching it by sha256 against the registry. */
+    public Importer.Report importPath(Path source, VariantRef target, Registry registry, String app) throws Exception {
+        return new Importer(this).importPath(source, target, registry, app);
+    }
+
+    /** Bytes the store holds on disk: unique blobs, unverified files and partial downloads. */
+    public long usage() throws IOException {
+        return new Pruner(this).usage();
+    }
+
+    public long partialBytes() throws IOException {
+        return Pruner.treeSize(layout.partial());
     }
 
     public StoreSettings settings() {
@@ -262,6 +299,7 @@ public final class ModelStore {
             }
             String state = files.size() == ref.variant().files().size() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
             VariantMeta meta = withRegistryFiles(freshMeta(ref).withFiles(files, state), ref);
+            metas.quarantine(ref.model().id(), ref.variant().id());
             metas.write(meta);
             warn("rebuilt the metadata of " + ref.key() + " from its blobs (" + files.size() + " of " + ref.variant().files().size()
                     + " files present; the list of apps using it was lost)");
