@@ -45,6 +45,10 @@ public final class Linker {
      * temporary name and renamed, so a reader never sees a half-made copy at {@code dest}.
      */
     public LinkKind link(Path blob, Path dest) throws IOException {
+        LinkKind existing = existing(blob, dest);
+        if (existing != null) {
+            return existing;
+        }
         Files.createDirectories(dest.getParent());
         Path tmp = dest.resolveSibling("." + dest.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".link");
         try {
@@ -53,6 +57,28 @@ public final class Linker {
             return kind;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * What already points at the blob, so re-linking (every {@code model-store path}) costs nothing:
+     * a hard link or symlink to it, or a copy of the same size at least as new as the blob.
+     */
+    private static LinkKind existing(Path blob, Path dest) {
+        try {
+            if (!Files.exists(dest)) {
+                return null;
+            }
+            if (Files.isSameFile(dest, blob)) {
+                return Files.isSymbolicLink(dest) ? LinkKind.SYMLINK : LinkKind.HARDLINK;
+            }
+            if (!Files.isSymbolicLink(dest) && Files.size(dest) == Files.size(blob)
+                    && Files.getLastModifiedTime(dest).compareTo(Files.getLastModifiedTime(blob)) >= 0) {
+                return LinkKind.COPY;
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

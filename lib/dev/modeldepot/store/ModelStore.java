@@ -218,7 +218,15 @@ public final class ModelStore {
     /** As {@link #loadOrRebuild}, for a caller that already holds the variant lock. */
     Optional<VariantMeta> loadOrRebuildLocked(VariantRef ref) {
         MetaStore.Loaded l = metas.read(ref.model().id(), ref.variant().id());
-        return l.damaged() ? rebuildLocked(ref) : Optional.ofNullable(l.meta());
+        return l.damaged() ? new MetaRebuilder(this).rebuildLocked(ref) : Optional.ofNullable(l.meta());
+    }
+
+    VariantMeta freshMeta(VariantRef ref) {
+        return MetaRebuilder.freshMeta(ref, clock);
+    }
+
+    VariantMeta withRegistryFiles(VariantMeta meta, VariantRef ref) {
+        return MetaRebuilder.withRegistryFiles(meta, ref);
     }
 
     /** The newest stamp seen for each sha256 in any document, so a shared blob is hashed once. */
@@ -235,27 +243,6 @@ public final class ModelStore {
             }
         }
         return out;
-    }
-
-    VariantMeta freshMeta(VariantRef ref) {
-        Model m = ref.model();
-        ModelFile mmproj = ref.variant().files().stream().filter(f -> "mmproj".equals(f.role())).findFirst().orElse(null);
-        ModelFile weights = ref.variant().files().stream().filter(f -> "weights".equals(f.role())).findFirst().orElse(null);
-        VariantMeta.Mmproj rel = mmproj == null ? null : new VariantMeta.Mmproj(weights == null ? null : weights.path(), mmproj.path());
-        return new VariantMeta(VariantMeta.SCHEMA, m.id(), ref.variant().id(), m.name(), null, m.license(), m.homepage(),
-                VariantMeta.INCOMPLETE, List.of(), rel, null, clock.instant(), List.of());
-    }
-
-    /** The document's file list made to match the registry: kept entries stay, the rest are placeholders. */
-    VariantMeta withRegistryFiles(VariantMeta meta, VariantRef ref) {
-        List<FileMeta> files = new ArrayList<>();
-        for (ModelFile f : ref.variant().files()) {
-            FileMeta old = meta.file(f.path()).orElse(null);
-            boolean same = old != null && java.util.Objects.equals(old.sha256(), f.sha256()) && old.size() == f.size();
-            files.add(same ? old : new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(),
-                    f.sha256(), null, null, f.effectiveFormat(), f.role(), f.sha256() == null, null, null));
-        }
-        return meta.withFiles(files, meta.state());
     }
 
     void quarantineBlob(Path blob, String why) throws IOException {
@@ -278,35 +265,7 @@ public final class ModelStore {
 
     private Optional<VariantMeta> rebuild(VariantRef ref) {
         try (var lock = locks.acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + ref.key())) {
-            return rebuildLocked(ref);
-        }
-    }
-
-    private Optional<VariantMeta> rebuildLocked(VariantRef ref) {
-        try {
-            List<FileMeta> files = new ArrayList<>();
-            for (ModelFile f : ref.variant().files()) {
-                Path blob = layout.blobFor(ref, f);
-                if (!Files.isRegularFile(blob) || Files.size(blob) != f.size()
-                        || (f.sha256() != null && !f.sha256().equals(Hashing.sha256(blob)))) {
-                    continue;
-                }
-                Path readable = layout.readablePath(ref, f);
-                String link = Files.isSymbolicLink(readable) ? "symlink"
-                        : Files.exists(readable) && Files.isSameFile(readable, blob) ? "hardlink" : Files.exists(readable) ? "copy" : null;
-                files.add(new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(), f.sha256(),
-                        null, null, f.effectiveFormat(), f.role(), f.sha256() == null, link, Stamp.of(blob, f.sha256(), clock.instant())));
-            }
-            String state = files.size() == ref.variant().files().size() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
-            VariantMeta meta = withRegistryFiles(freshMeta(ref).withFiles(files, state), ref);
-            metas.quarantine(ref.model().id(), ref.variant().id());
-            metas.write(meta);
-            warn("rebuilt the metadata of " + ref.key() + " from its blobs (" + files.size() + " of " + ref.variant().files().size()
-                    + " files present; the list of apps using it was lost)");
-            return Optional.of(meta);
-        } catch (IOException e) {
-            warn("could not rebuild the metadata of " + ref.key() + ": " + e.getMessage());
-            return Optional.empty();
+            return new MetaRebuilder(this).rebuildLocked(ref);
         }
     }
 
