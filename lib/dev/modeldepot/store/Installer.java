@@ -114,7 +114,8 @@ final class Installer {
                 BlobFiles.makeReadOnly(blob);
                 stamp = Stamp.of(blob, f.sha256(), store.clock().instant());
             }
-            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f));
+            boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp == recorded.stamp();
+            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f), wasCopy);
             return fileMeta(f, recorded, result, link, stamp);
         }
     }

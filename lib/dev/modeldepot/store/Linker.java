@@ -45,7 +45,16 @@ public final class Linker {
      * temporary name and renamed, so a reader never sees a half-made copy at {@code dest}.
      */
     public LinkKind link(Path blob, Path dest) throws IOException {
-        LinkKind existing = existing(blob, dest);
+        return link(blob, dest, false);
+    }
+
+    /**
+     * As {@link #link(Path, Path)}; {@code copyMayStand} says the blob is unchanged since an earlier
+     * copy was made from it, so a copy of the same size still stands. Never set it for a blob that
+     * was just replaced: the old copy (or an old hard link) would hold the bad bytes.
+     */
+    public LinkKind link(Path blob, Path dest, boolean copyMayStand) throws IOException {
+        LinkKind existing = existing(blob, dest, copyMayStand);
         if (existing != null) {
             return existing;
         }
@@ -64,7 +73,7 @@ public final class Linker {
      * What already points at the blob, so re-linking (every {@code model-store path}) costs nothing:
      * a hard link or symlink to it, or a copy of the same size at least as new as the blob.
      */
-    private static LinkKind existing(Path blob, Path dest) {
+    private static LinkKind existing(Path blob, Path dest, boolean copyMayStand) {
         try {
             if (!Files.exists(dest)) {
                 return null;
@@ -72,7 +81,7 @@ public final class Linker {
             if (Files.isSameFile(dest, blob)) {
                 return Files.isSymbolicLink(dest) ? LinkKind.SYMLINK : LinkKind.HARDLINK;
             }
-            if (!Files.isSymbolicLink(dest) && Files.size(dest) == Files.size(blob)
+            if (copyMayStand && !Files.isSymbolicLink(dest) && Files.size(dest) == Files.size(blob)
                     && Files.getLastModifiedTime(dest).compareTo(Files.getLastModifiedTime(blob)) >= 0) {
                 return LinkKind.COPY;
             }

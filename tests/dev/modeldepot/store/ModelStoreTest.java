@@ -169,6 +169,10 @@ class ModelStoreTest {
         assertArrayEquals(fx.content.get("alpha-q4.gguf"), Files.readAllBytes(readable));
         assertEquals("copy", store.meta("alpha", "q4").orElseThrow().file("alpha-q4.gguf").orElseThrow().link());
         assertEquals(State.READY, store.status(fx.ref("alpha:q4"), false).state());
+        Object copyKey = Files.readAttributes(readable, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        store.path(fx.ref("alpha:q4")).orElseThrow();
+        assertEquals(copyKey, Files.readAttributes(readable, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "asking for the path again does not copy 20 GB again");
     }
 
     @Test
