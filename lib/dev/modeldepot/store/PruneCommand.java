@@ -43,9 +43,13 @@ class PruneCommand implements Callable<Integer> {
         Pruner.Report report = store.prune(max, older, dryRun, CommandSupport.registryOrNull(common));
         Console console = common.console();
         CommandSupport.printWarnings(console, store);
+        if (report.target() >= 0 && report.usageAfter() > report.target()) {
+            console.warn("the store stays " + Sizes.human(report.usageAfter() - report.target()) + " over " + Sizes.human(report.target())
+                    + ": the rest is pinned by apps or in use (see model-store list)");
+        }
         if (common.json) {
             console.out().println(Json.pretty(java.util.Map.of("actions", report.actions(), "freed", report.freed(),
-                    "usageBefore", report.usageBefore(), "usageAfter", report.usageAfter(), "dryRun", dryRun)));
+                    "usageBefore", report.usageBefore(), "usageAfter", report.usageAfter(), "target", report.target(), "dryRun", dryRun)));
             return 0;
         }
         if (report.actions().isEmpty()) {

@@ -25,7 +25,8 @@ public final class Pruner {
     /** One thing prune removes (or would remove, with --dry-run). */
     public record Action(String kind, String name, long bytes) {}
 
-    public record Report(List<Action> actions, long usageBefore, long usageAfter, boolean dryRun) {
+    /** {@code target}: the size aimed for, -1 when none. */
+    public record Report(List<Action> actions, long usageBefore, long usageAfter, long target, boolean dryRun) {
         public long freed() {
             return actions.stream().mapToLong(Action::bytes).sum();
         }
@@ -95,7 +96,7 @@ public final class Pruner {
                 try (var held = lock.get()) {
                     remaining.remove(m);
                     long freed = exclusiveBytes(m, remaining);
-                    actions.add(new Action("model", m.key() + (m.lastUsed() == null ? "" : " (last used " + m.lastUsed() + ")"), freed));
+                    actions.add(new Action("model", m.key() + (m.lastUsed() == null ? "" : " (last used " + CommandSupport.when(m.lastUsed()) + " UTC)"), freed));
                     usage -= freed;
                     if (!dryRun) {
                         Set<String> shas = removeVariantLocked(m.model(), m.variant(), m);
@@ -103,7 +104,7 @@ public final class Pruner {
                     }
                 }
             }
-            return new Report(actions, before, dryRun ? before - actions.stream().mapToLong(Action::bytes).sum() : usage(), dryRun);
+            return new Report(actions, before, dryRun ? before - actions.stream().mapToLong(Action::bytes).sum() : usage(), target, dryRun);
         }
     }
 

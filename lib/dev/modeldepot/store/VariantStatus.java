@@ -16,6 +16,7 @@ public record VariantStatus(String key, String model, String variant, State stat
     public enum State {
         READY, UNVERIFIED, PARTIAL, MISSING, OUTDATED, CORRUPT;
 
+        @com.fasterxml.jackson.annotation.JsonValue
         public String word() {
             return name().toLowerCase(Locale.ROOT);
         }
