@@ -140,8 +140,8 @@ public final class StoreLocks {
     }
 
     private static DepotException busy(String what, Duration maxWait) {
-        return DepotException.failed("the store is busy: another process has held " + what + " for more than "
-                + maxWait.toSeconds() + " s; try again later");
+        String wait = maxWait.toMillis() < 1000 ? maxWait.toMillis() + " ms" : maxWait.toSeconds() + " s";
+        return DepotException.failed("the store is busy: another process has held " + what + " for more than " + wait + "; try again later");
     }
 
     /** A held lock; closing releases both the file lock and the in-JVM permit. */

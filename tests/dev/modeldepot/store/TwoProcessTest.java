@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +122,21 @@ class TwoProcessTest {
         assertEquals(State.READY, fx.store().status(fx.ref("alpha:q4"), true).state());
         assertEquals(1, fx.origin.gets("mmproj.gguf"), "the install reused the kept blob");
         assertArrayEquals(fx.content.get("alpha-q4.gguf"), Files.readAllBytes(fx.storeRoot.resolve("models/alpha/q4/alpha-q4.gguf")));
+    }
+
+    @Test
+    void aProcessKilledMidDownloadLeavesNoLockBehind() throws Exception {
+        fx.origin.holdHalfway();
+        Child a = install("alpha:q4");
+        assertTrue(fx.origin.awaitHalfSent(), "the download is under way, holding its locks");
+        a.process().destroyForcibly();
+        assertTrue(a.process().waitFor(30, TimeUnit.SECONDS));
+        fx.origin.open();
+        // The kernel released the dead process's file locks: no stale lock to wait for or break.
+        ModelStore store = ModelStore.open(fx.storeRoot, java.time.Clock.systemUTC(),
+                new StoreOptions(Linker.system(), new HfCache(fx.noHfCache), Duration.ofMillis(500), Duration.ofMillis(500)));
+        store.install(fx.ref("alpha:q4"), new HttpFetcher(), dev.modeldepot.download.DownloadListener.NONE, new dev.modeldepot.download.Cancellation(), null);
+        assertEquals(State.READY, store.status(fx.ref("alpha:q4"), true).state());
     }
 
     @Test
