@@ -126,7 +126,7 @@ public final class ModelStore {
                     continue;
                 }
                 Optional<VariantMeta> rebuilt = registry == null ? Optional.empty()
-                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuild);
+                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuildIfFree);
                 rebuilt.ifPresentOrElse(out::add, () -> unreadable.add(l.model() + ":" + l.variant()));
             }
             return new Listing(out, unreadable);
@@ -261,6 +261,16 @@ public final class ModelStore {
         List<ModelFile> files = meta.files().stream().map(f -> new ModelFile(f.path(), null, List.of(), f.size(), f.sha256(), f.format(), f.role())).toList();
         Variant v = new Variant(meta.variant(), false, null, null, files);
         return new VariantRef(new Model(meta.model(), meta.name(), null, null, meta.license(), meta.homepage(), List.of(), List.of(v)), v);
+    }
+
+    /** Rebuilds unless another process holds the variant (then it is reported as unreadable this time). */
+    private Optional<VariantMeta> rebuildIfFree(VariantRef ref) {
+        try {
+            return rebuild(ref);
+        } catch (DepotException e) {
+            warn("could not rebuild the metadata of " + ref.key() + " now: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Optional<VariantMeta> rebuild(VariantRef ref) {

@@ -157,6 +157,18 @@ public final class Pruner {
             return;
         }
         Instant cutoff = olderThan == null ? null : store.clock().instant().minus(olderThan);
+        // Temp files of an interrupted Hugging Face adoption or import: unique names, never resumed.
+        Instant tempCutoff = store.clock().instant().minus(Duration.ofHours(1));
+        try (Stream<Path> s = Files.list(layout.partial())) {
+            for (Path f : s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith(".hf-")).toList()) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(tempCutoff)) {
+                    actions.add(new Action("stale-partial", f.getFileName().toString(), BlobFiles.sizeOf(f)));
+                    if (!dryRun) {
+                        BlobFiles.delete(f);
+                    }
+                }
+            }
+        }
         try (Stream<Path> s = Files.list(layout.partial())) {
             for (Path dir : s.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).toList()) {
                 String sha = dir.getFileName().toString();

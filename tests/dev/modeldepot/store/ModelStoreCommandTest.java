@@ -133,6 +133,11 @@ class ModelStoreCommandTest {
         Path stale = store.layout().partial().resolve("e".repeat(64));
         Files.createDirectories(stale);
         Files.write(stale.resolve("x.part"), new byte[2000]);
+        Path oldTemp = store.layout().partial().resolve(".hf-" + "d".repeat(64) + "-1234");
+        Files.write(oldTemp, new byte[500]);
+        Files.setLastModifiedTime(oldTemp, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 3600_000));
+        Path freshTemp = store.layout().partial().resolve(".hf-" + "c".repeat(64) + "-5678");
+        Files.write(freshTemp, new byte[500]);
 
         Run dry = run("prune", "--max-size", "650k", "--dry-run");
         assertEquals(0, dry.exitCode(), dry.err());
@@ -145,6 +150,8 @@ class ModelStoreCommandTest {
         assertEquals(0, real.exitCode(), real.err());
         assertFalse(Files.exists(orphan));
         assertFalse(Files.exists(stale));
+        assertFalse(Files.exists(oldTemp), "an abandoned temp file goes");
+        assertTrue(Files.exists(freshTemp), "a temp file that may belong to a running adoption stays");
         assertTrue(store.meta("alpha", "q8").isEmpty());
         assertFalse(Files.exists(store.layout().blob(fx.sha("alpha-q8.gguf"))));
         assertTrue(Files.exists(store.layout().blob(fx.sha("mmproj.gguf"))), "the pinned q4 shares the projector");
