@@ -66,7 +66,7 @@ public class CheckModelsCommand implements Callable<Integer> {
         List<VariantRef> refs = profile != null ? registry.resolveProfile(profile)
                 : !models.isEmpty() ? registry.resolveAll(models) : registry.defaults();
         String appName = app.resolve(common);
-        ModelStore store = CommandSupport.open(common);
+        ModelStore store = CommandSupport.open(common).forRegistry(registry);
         Console console = common.console();
         List<VariantStatus> statuses = check(store, refs);
         List<VariantRef> needed = new ArrayList<>();

@@ -38,7 +38,7 @@ class ImportCommand implements Callable<Integer> {
         String name = app.resolve(common);
         Registry registry = common.loadRegistry();
         VariantRef target = model == null ? null : registry.resolve(model);
-        ModelStore store = CommandSupport.open(common);
+        ModelStore store = CommandSupport.open(common).forRegistry(registry);
         Importer.Report report = store.importPath(source.toAbsolutePath().normalize(), target, registry, name);
         Console console = common.console();
         CommandSupport.printWarnings(console, store);

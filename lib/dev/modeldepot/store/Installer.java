@@ -51,7 +51,7 @@ final class Installer {
         String key = ref.key();
         try (var variantLock = store.locks().acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + key)) {
             VariantMeta meta = store.loadOrRebuildLocked(ref).orElseGet(() -> store.freshMeta(ref));
-            meta = store.withRegistryFiles(meta, ref).withApp(app, true).withState(VariantMeta.INSTALLING, meta.downloadedAt());
+            meta = store.withRegistryFiles(meta, ref).withRegistry(store.registryLabel()).withApp(app, true).withState(VariantMeta.INSTALLING, meta.downloadedAt());
             store.metas().write(meta);
             boolean done = false;
             try {

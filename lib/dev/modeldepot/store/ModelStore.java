@@ -31,8 +31,10 @@ public final class ModelStore {
     private final StoreLocks locks;
     private final MetaStore metas;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final String registryLabel;
 
-    private ModelStore(Path root, Clock clock, StoreOptions options) {
+    private ModelStore(Path root, Clock clock, StoreOptions options, String registryLabel) {
+        this.registryLabel = registryLabel;
         this.layout = new StoreLayout(root);
         this.clock = clock;
         this.options = options;
@@ -45,7 +47,16 @@ public final class ModelStore {
     }
 
     public static ModelStore open(Path root, Clock clock, StoreOptions options) {
-        return new ModelStore(root, clock, options);
+        return new ModelStore(root, clock, options, null);
+    }
+
+    /** The same store, recording {@code registry}'s source (redacted) in the documents it writes. */
+    public ModelStore forRegistry(Registry registry) {
+        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.util.Redact.text(registry.source()));
+    }
+
+    String registryLabel() {
+        return registryLabel;
     }
 
     public StoreLayout layout() {

@@ -60,6 +60,11 @@ public record VariantMeta(int schema, String model, String variant, String name,
         return new VariantMeta(schema, model, variant, name, registry, license, homepage, newState, files, mmproj, downloaded, lastUsed, apps);
     }
 
+    public VariantMeta withRegistry(String label) {
+        return label == null ? this
+                : new VariantMeta(schema, model, variant, name, label, license, homepage, state, files, mmproj, downloadedAt, lastUsed, apps);
+    }
+
     public VariantMeta withLastUsed(Instant used) {
         return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, used, apps);
     }

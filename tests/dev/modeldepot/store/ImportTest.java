@@ -57,6 +57,7 @@ class ImportTest {
         ModelStore store = fx.store();
         assertEquals(State.READY, store.status(fx.ref("alpha:q4"), true).state());
         assertEquals(List.of("photos"), store.meta("alpha", "q4").orElseThrow().apps());
+        assertEquals(fx.registryFile.toString(), store.meta("alpha", "q4").orElseThrow().registry(), "where it was registered is recorded");
         assertEquals(0, fx.origin.gets("alpha-q4.gguf") + fx.origin.gets("mmproj.gguf"), "nothing downloaded");
         assertArrayEquals(fx.content.get("alpha-q4.gguf"), Files.readAllBytes(usb.resolve("renamed-weights.bin")), "the source is left as it was");
         assertFalse(Files.isSameFile(usb.resolve("renamed-weights.bin"), store.layout().blob(fx.sha("alpha-q4.gguf"))), "copied, not linked");
