@@ -1,0 +1,191 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.download.Cancellation;
+import dev.modeldepot.download.DownloadEvent;
+import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.download.DownloadRequest;
+import dev.modeldepot.download.DownloadResult;
+import dev.modeldepot.registry.ModelFile;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.util.AtomicFiles;
+import dev.modeldepot.util.Redact;
+import dev.modeldepot.verify.Stamp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Brings every file of a variant into the store: a blob already here (re-hashed only if its stamp
+ * no longer matches), else one from the Hugging Face cache (verified first), else a download.
+ * Then the readable path is linked and the metadata written.
+ *
+ * <p>Prune safety: the metadata is written first, listing every sha256 the variant needs, while
+ * the variant lock is held; each blob is fetched under its own lock. Prune lists blobs before it
+ * reads metadata and try-locks each blob before deleting it, so it never takes one that an
+ * install is fetching or about to link.
+ */
+final class Installer {
+    private final ModelStore store;
+
+    Installer(ModelStore store) {
+        this.store = store;
+    }
+
+    /** What an install achieved: the variant folder, and files the fetcher had no source for. */
+    record Outcome(Path dir, java.util.List<String> unavailable) {}
+
+    Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
+        Outcome outcome = installAvailable(ref, fetcher, listener, cancel, app);
+        if (!outcome.unavailable().isEmpty()) {
+            throw DepotException.failed(ref.key() + " is incomplete: " + String.join(", ", outcome.unavailable()) + " could not be fetched");
+        }
+        return outcome.dir();
+    }
+
+    Outcome installAvailable(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
+        StoreLayout layout = store.layout();
+        layout.create();
+        String key = ref.key();
+        try (var variantLock = store.locks().acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + key)) {
+            VariantMeta meta = store.loadOrRebuildLocked(ref).orElseGet(() -> store.freshMeta(ref));
+            meta = store.withRegistryFiles(meta, ref).withRegistry(store.registryLabel()).withApp(app, true).withState(VariantMeta.INSTALLING, meta.downloadedAt());
+            store.metas().write(meta);
+            boolean done = false;
+            try {
+                Map<String, Stamp> known = store.knownStamps();
+                java.util.List<String> unavailable = new java.util.ArrayList<>();
+                for (ModelFile f : ref.variant().files()) {
+                    if (cancel != null && cancel.isCancelled()) {
+                        throw DepotException.interrupted("cancelled; the partial downloads are kept for next time");
+                    }
+                    try {
+                        FileMeta fm = ensure(ref, f, meta.file(f.path()).orElse(null), known.get(f.sha256()), fetcher, listener, cancel);
+                        meta = meta.withFile(fm);
+                        store.metas().write(meta);
+                    } catch (FileFetcher.Unavailable e) {
+                        unavailable.add(f.path());
+                    }
+                }
+                var now = store.clock().instant();
+                String state = unavailable.isEmpty() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
+                meta = meta.withState(state, meta.downloadedAt() == null && unavailable.isEmpty() ? now : meta.downloadedAt()).withLastUsed(now);
+                store.metas().write(meta);
+                done = true;
+                return new Outcome(layout.variantDir(ref.model().id(), ref.variant().id()), unavailable);
+            } finally {
+                if (!done) {
+                    store.metas().write(meta.withState(VariantMeta.INCOMPLETE, meta.downloadedAt()));
+                }
+            }
+        }
+    }
+
+    private FileMeta ensure(VariantRef ref, ModelFile f, FileMeta recorded, Stamp known, FileFetcher fetcher,
+                            DownloadListener listener, Cancellation cancel) throws Exception {
+        StoreLayout layout = store.layout();
+        Path blob = layout.blobFor(ref, f);
+        String label = ref.key() + "/" + f.path();
+        if (f.sha256() == null) {
+            // Unverifiable files belong to this variant alone; the variant lock covers them.
+            Stamp stamp = recorded != null && recorded.stamp() != null && recorded.stamp().stillMatches(blob) ? recorded.stamp() : null;
+            DownloadResult result = null;
+            if (stamp == null && !(Files.isRegularFile(blob) && Files.size(blob) == f.size())) {
+                result = fetch(fetcher, ref, f, blob, label, listener, cancel);
+            }
+            return fileMeta(f, recorded, result, store.linker().link(blob, layout.readablePath(ref, f)), Stamp.of(blob, null, store.clock().instant()));
+        }
+        try (var blobLock = store.locks().acquireLong(StoreLocks.blob(f.sha256()), "the download of " + label)) {
+            Stamp stamp = null;
+            DownloadResult result = null;
+            if (Files.isRegularFile(blob)) {
+                stamp = trusted(blob, f, recorded, known);
+                if (stamp == null) {
+                    store.quarantineBlob(blob, f.sha256() + " failed verification");
+                }
+            }
+            if (stamp == null && store.hfCache() != null && adoptFromHf(f, blob, label, listener)) {
+                stamp = Stamp.of(blob, f.sha256(), store.clock().instant());
+            }
+            if (stamp == null) {
+                result = fetch(fetcher, ref, f, blob, label, listener, cancel);
+                BlobFiles.makeReadOnly(blob);
+                stamp = Stamp.of(blob, f.sha256(), store.clock().instant());
+            }
+            boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp == recorded.stamp();
+            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f), wasCopy);
+            return fileMeta(f, recorded, result, link, stamp);
+        }
+    }
+
+    /** The blob's stamp if it still matches, else a fresh one after hashing; null when it is corrupt. */
+    private Stamp trusted(Path blob, ModelFile f, FileMeta recorded, Stamp known) throws IOException {
+        for (Stamp s : new Stamp[] {recorded == null ? null : recorded.stamp(), known}) {
+            if (s != null && f.sha256().equals(s.sha256()) && s.stillMatches(blob)) {
+                return s;
+            }
+        }
+        return f.sha256().equals(Hashing.sha256(blob)) ? Stamp.of(blob, f.sha256(), store.clock().instant()) : null;
+    }
+
+    private DownloadResult fetch(FileFetcher fetcher, VariantRef ref, ModelFile f, Path blob, String label,
+                                 DownloadListener listener, Cancellation cancel) throws Exception {
+        Path partialDir = store.layout().partialDir(ref, f);
+        Files.createDirectories(partialDir);
+        Files.createDirectories(blob.getParent());
+        DownloadRequest request = new DownloadRequest(label, f.url(), f.mirrors(), f.size(), f.sha256(), blob, partialDir);
+        DownloadResult result = fetcher.fetch(request, listener == null ? DownloadListener.NONE : listener, cancel == null ? new Cancellation() : cancel);
+        if (!Files.isRegularFile(blob) || Files.size(blob) != f.size()) {
+            throw DepotException.failed("the download of " + label + " finished without a complete file at its place in the store");
+        }
+        MetaStore.deleteIfEmpty(partialDir);
+        return result;
+    }
+
+    /** Takes a blob from the Hugging Face cache: a hard link (else a copy) made in our tree, verified, renamed in. */
+    private boolean adoptFromHf(ModelFile f, Path blob, String label, DownloadListener listener) throws IOException {
+        Path source = store.hfCache().findBlob(f.sha256()).orElse(null);
+        if (source == null) {
+            return false;
+        }
+        Path tmp = store.layout().partial().resolve(".hf-" + f.sha256() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Files.createDirectories(tmp.getParent());
+        boolean linked = false;
+        try {
+            try {
+                Files.createLink(tmp, source);
+                linked = true;
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(source, tmp);
+            }
+            String actual = Hashing.sha256(tmp);
+            if (!actual.equals(f.sha256()) || Files.size(tmp) != f.size()) {
+                store.warn("the Hugging Face cache blob " + source + " does not match its name; downloading " + label + " instead");
+                return false;
+            }
+            Files.createDirectories(blob.getParent());
+            AtomicFiles.move(tmp, blob);
+            if (!linked) {
+                // A hard link shares its mode with the cache's file, which we must not change.
+                BlobFiles.makeReadOnly(blob);
+            }
+            if (listener != null) {
+                listener.onEvent(new DownloadEvent.Verified(label, f.sha256(), f.size()));
+                listener.onEvent(new DownloadEvent.Completed(label, blob, f.size()));
+            }
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static FileMeta fileMeta(ModelFile f, FileMeta recorded, DownloadResult result, LinkKind link, Stamp stamp) {
+        String etag = result != null ? result.etag() : recorded != null ? recorded.etag() : null;
+        String lastModified = result != null ? result.lastModified() : recorded != null ? recorded.lastModified() : null;
+        String url = f.url() == null ? null : Redact.url(f.url());
+        return new FileMeta(f.path(), url, f.size(), f.sha256(), etag, lastModified, f.effectiveFormat(), f.role(),
+                f.sha256() == null, link.word(), stamp);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Makes a readable path point at a blob: a hard link, else a relative symbolic link, else a copy.
+ * Windows without developer mode refuses symlinks and FAT/exFAT drives refuse both, so the copy is
+ * a real path, not an afterthought. The two link operations are injectable so tests can play a
+ * file system that refuses them.
+ */
+public final class Linker {
+    @FunctionalInterface
+    public interface Op {
+        void make(Path link, Path target) throws IOException;
+    }
+
+    private final Op hardLink;
+    private final Op symLink;
+
+    public Linker(Op hardLink, Op symLink) {
+        this.hardLink = hardLink;
+        this.symLink = symLink;
+    }
+
+    public static Linker system() {
+        return new Linker((link, target) -> Files.createLink(link, target),
+                (link, target) -> Files.createSymbolicLink(link, target));
+    }
+
+    /** A linker for a file system without hard links or symlinks. */
+    public static Linker copyOnly() {
+        Op refuse = (link, target) -> {
+            throw new UnsupportedOperationException("links not supported");
+        };
+        return new Linker(refuse, refuse);
+    }
+
+    /**
+     * Points {@code dest} at {@code blob}, replacing whatever was there. The link is built under a
+     * temporary name and renamed, so a reader never sees a half-made copy at {@code dest}.
+     */
+    public LinkKind link(Path blob, Path dest) throws IOException {
+        return link(blob, dest, false);
+    }
+
+    /**
+     * As {@link #link(Path, Path)}; {@code copyMayStand} says the blob is unchanged since an earlier
+     * copy was made from it, so a copy of the same size still stands. Never set it for a blob that
+     * was just replaced: the old copy (or an old hard link) would hold the bad bytes.
+     */
+    public LinkKind link(Path blob, Path dest, boolean copyMayStand) throws IOException {
+        LinkKind existing = existing(blob, dest, copyMayStand);
+        if (existing != null) {
+            return existing;
+        }
+        Files.createDirectories(dest.getParent());
+        Path tmp = dest.resolveSibling("." + dest.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".link");
+        try {
+            LinkKind kind = make(blob, dest, tmp);
+            AtomicFiles.move(tmp, dest);
+            return kind;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * What already points at the blob, so re-linking (every {@code model-store path}) costs nothing:
+     * a hard link or symlink to it, or a copy of the same size at least as new as the blob.
+     */
+    private static LinkKind existing(Path blob, Path dest, boolean copyMayStand) {
+        try {
+            if (!Files.exists(dest)) {
+                return null;
+            }
+            if (Files.isSameFile(dest, blob)) {
+                return Files.isSymbolicLink(dest) ? LinkKind.SYMLINK : LinkKind.HARDLINK;
+            }
+            if (copyMayStand && !Files.isSymbolicLink(dest) && Files.size(dest) == Files.size(blob)
+                    && Files.getLastModifiedTime(dest).compareTo(Files.getLastModifiedTime(blob)) >= 0) {
+                return LinkKind.COPY;
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private LinkKind make(Path blob, Path dest, Path tmp) throws IOException {
+        try {
+            hardLink.make(tmp, blob);
+            return LinkKind.HARDLINK;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Different volume, or a file system without hard links: try the next way.
+        }
+        try {
+            symLink.make(tmp, dest.getParent().relativize(blob));
+            return LinkKind.SYMLINK;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Windows without developer mode: fall back to a copy.
+        }
+        Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
+        return LinkKind.COPY;
+    }
+}

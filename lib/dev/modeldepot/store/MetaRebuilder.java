@@ -1,0 +1,74 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.registry.Model;
+import dev.modeldepot.registry.ModelFile;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.verify.Stamp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds metadata documents: a fresh one for a new variant, the file list matched to the
+ * registry, and a damaged document rebuilt from the blobs (each one hashed: nothing is trusted).
+ */
+final class MetaRebuilder {
+    private final ModelStore store;
+
+    MetaRebuilder(ModelStore store) {
+        this.store = store;
+    }
+
+    static VariantMeta freshMeta(VariantRef ref, Clock clock) {
+        Model m = ref.model();
+        ModelFile mmproj = ref.variant().files().stream().filter(f -> "mmproj".equals(f.role())).findFirst().orElse(null);
+        ModelFile weights = ref.variant().files().stream().filter(f -> "weights".equals(f.role())).findFirst().orElse(null);
+        VariantMeta.Mmproj rel = mmproj == null ? null : new VariantMeta.Mmproj(weights == null ? null : weights.path(), mmproj.path());
+        return new VariantMeta(VariantMeta.SCHEMA, m.id(), ref.variant().id(), m.name(), null, m.license(), m.homepage(),
+                VariantMeta.INCOMPLETE, List.of(), rel, null, clock.instant(), List.of());
+    }
+
+    /** The document's file list made to match the registry: kept entries stay, the rest are placeholders. */
+    static VariantMeta withRegistryFiles(VariantMeta meta, VariantRef ref) {
+        List<FileMeta> files = new ArrayList<>();
+        for (ModelFile f : ref.variant().files()) {
+            FileMeta old = meta.file(f.path()).orElse(null);
+            boolean same = old != null && java.util.Objects.equals(old.sha256(), f.sha256()) && old.size() == f.size();
+            files.add(same ? old : new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(),
+                    f.sha256(), null, null, f.effectiveFormat(), f.role(), f.sha256() == null, null, null));
+        }
+        return meta.withFiles(files, meta.state());
+    }
+
+    Optional<VariantMeta> rebuildLocked(VariantRef ref) {
+        try {
+            List<FileMeta> files = new ArrayList<>();
+            for (ModelFile f : ref.variant().files()) {
+                Path blob = store.layout().blobFor(ref, f);
+                if (!Files.isRegularFile(blob) || Files.size(blob) != f.size()
+                        || (f.sha256() != null && !f.sha256().equals(Hashing.sha256(blob)))) {
+                    continue;
+                }
+                Path readable = store.layout().readablePath(ref, f);
+                String link = Files.isSymbolicLink(readable) ? "symlink"
+                        : Files.exists(readable) && Files.isSameFile(readable, blob) ? "hardlink" : Files.exists(readable) ? "copy" : null;
+                files.add(new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(), f.sha256(),
+                        null, null, f.effectiveFormat(), f.role(), f.sha256() == null, link, Stamp.of(blob, f.sha256(), store.clock().instant())));
+            }
+            String state = files.size() == ref.variant().files().size() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
+            VariantMeta meta = withRegistryFiles(freshMeta(ref, store.clock()).withFiles(files, state), ref);
+            store.metas().quarantine(ref.model().id(), ref.variant().id());
+            store.metas().write(meta);
+            store.warn("rebuilt the metadata of " + ref.key() + " from its blobs (" + files.size() + " of " + ref.variant().files().size()
+                    + " files present; the list of apps using it was lost)");
+            return Optional.of(meta);
+        } catch (IOException e) {
+            store.warn("could not rebuild the metadata of " + ref.key() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.download.Cancellation;
+import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.registry.Model;
+import dev.modeldepot.registry.ModelFile;
+import dev.modeldepot.registry.Registry;
+import dev.modeldepot.registry.Variant;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.verify.Stamp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The shared, content-addressed model store (layout in {@link StoreLayout}). Safe to use from
+ * several threads and several processes at once: see {@link StoreLocks} and {@link Installer}.
+ */
+public final class ModelStore {
+    private final StoreLayout layout;
+    private final Clock clock;
+    private final StoreOptions options;
+    private final StoreLocks locks;
+    private final MetaStore metas;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final String registryLabel;
+
+    private ModelStore(Path root, Clock clock, StoreOptions options, String registryLabel) {
+        this.registryLabel = registryLabel;
+        this.layout = new StoreLayout(root);
+        this.clock = clock;
+        this.options = options;
+        this.locks = new StoreLocks(layout, options.lockWait(), options.fetchWait());
+        this.metas = new MetaStore(layout, clock, this::warn);
+    }
+
+    public static ModelStore open(Path root, Clock clock) {
+        return open(root, clock, StoreOptions.defaults(System.getenv()));
+    }
+
+    public static ModelStore open(Path root, Clock clock, StoreOptions options) {
+        return new ModelStore(root, clock, options, null);
+    }
+
+    /** The same store, recording {@code registry}'s source (redacted) in the documents it writes. */
+    public ModelStore forRegistry(Registry registry) {
+        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.util.Redact.text(registry.source()));
+    }
+
+    String registryLabel() {
+        return registryLabel;
+    }
+
+    public StoreLayout layout() {
+        return layout;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Problems found and repaired along the way (damaged metadata, corrupt blobs quarantined). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public VariantStatus status(VariantRef ref, boolean deep) {
+        try {
+            VariantMeta meta = loadOrRebuild(ref).orElse(null);
+            StatusChecker.Result result = new StatusChecker(layout, clock).check(ref, meta, knownStamps(), deep);
+            if (meta != null && !result.newStamps().isEmpty()) {
+                recordStamps(ref, result.newStamps());
+            }
+            return result.status();
+        } catch (IOException e) {
+            throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads and verifies what is missing, links every file, records {@code app} as a user. */
+    public Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
+        return new Installer(this).install(ref, fetcher, listener, cancel, app);
+    }
+
+    /** The variant's folder if every file is in the store (links repaired, last-used updated), else empty. */
+    public Optional<Path> path(VariantRef ref) {
+        if (!status(ref, false).usable()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(install(ref, FileFetcher.NONE, DownloadListener.NONE, new Cancellation(), null));
+        } catch (DepotException e) {
+            throw e;
+        } catch (Exception e) {
+            throw DepotException.failed("cannot link " + ref.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public long freeSpace() {
+        try {
+            Path p = layout.root();
+            while (p != null && !Files.exists(p)) {
+                p = p.getParent();
+            }
+            return p == null ? -1 : Files.getFileStore(p).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The stored variants' metadata. {@code unreadable} names damaged documents that could not be
+     * rebuilt (the registry does not know the variant); they stay in place and are reported.
+     */
+    public record Listing(List<VariantMeta> metas, List<String> unreadable) {}
+
+    /** Every stored variant's metadata; damaged documents are rebuilt when the registry knows the variant. */
+    public List<VariantMeta> list(Registry registry) {
+        return listing(registry).metas();
+    }
+
+    public Listing listing(Registry registry) {
+        try {
+            List<VariantMeta> out = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
+            for (MetaStore.Loaded l : metas.all()) {
+                if (l.meta() != null) {
+                    out.add(l.meta());
+                    continue;
+                }
+                Optional<VariantMeta> rebuilt = registry == null ? Optional.empty()
+                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuildIfFree);
+                rebuilt.ifPresentOrElse(out::add, () -> unreadable.add(l.model() + ":" + l.variant()));
+            }
+            return new Listing(out, unreadable);
+        } catch (IOException e) {
+            throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<VariantMeta> meta(String model, String variant) {
+        return Optional.ofNullable(metas.read(model, variant).meta());
+    }
+
+    public VariantMeta pin(String model, String variant, String app, boolean add) {
+        if (app == null || app.isBlank()) {
+            throw DepotException.badInput("name the app with --app NAME (or MODELDEPOT_APP)");
+        }
+        try (var lock = locks.acquire(StoreLocks.variant(model, variant), "the lock on " + model + ":" + variant)) {
+            VariantMeta meta = meta(model, variant).orElseThrow(() ->
+                    DepotException.failed(model + ":" + variant + " is not in the store; download it first"));
+            VariantMeta updated = meta.withApp(app, add);
+            metas.write(updated);
+            return updated;
+        } catch (IOException e) {
+            throw DepotException.failed("cannot update the metadata of " + model + ":" + variant + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a variant; refuses (exit 1, naming them) while other apps pin it, unless forced. */
+    public void delete(String model, String variant, String app, boolean force) throws IOException {
+        new Pruner(this).delete(model, variant, app, force);
+    }
+
+    /** Orphan blobs, stale partials, then LRU unpinned variants down to {@code maxSize} (else the budget). */
+    public Pruner.Report prune(Long maxSize, java.time.Duration olderThan, boolean dryRun, Registry registry) throws IOException {
+        return new Pruner(this).prune(maxSize, olderThan, dryRun, registry);
+    }
+
+    /** Adopts a file or folder already on disk after matching it by sha256 against the registry. */
+    public Importer.Report importPath(Path source, VariantRef target, Registry registry, String app) throws Exception {
+        return new Importer(this).importPath(source, target, registry, app);
+    }
+
+    /** Bytes the store holds on disk: unique blobs, unverified files and partial downloads. */
+    public long usage() throws IOException {
+        return new Pruner(this).usage();
+    }
+
+    public long partialBytes() throws IOException {
+        return Pruner.treeSize(layout.partial());
+    }
+
+    public StoreSettings settings() {
+        return StoreSettings.load(layout.settingsFile());
+    }
+
+    public void saveSettings(StoreSettings settings) throws IOException {
+        Files.createDirectories(layout.root());
+        settings.save(layout.settingsFile());
+    }
+
+    // ---- package-private helpers for Installer, Remover, Importer ----
+
+    StoreLocks locks() {
+        return locks;
+    }
+
+    MetaStore metas() {
+        return metas;
+    }
+
+    Linker linker() {
+        return options.linker();
+    }
+
+    HfCache hfCache() {
+        return options.hfCache();
+    }
+
+    void warn(String message) {
+        warnings.add(message);
+    }
+
+    /** The metadata of a variant; a damaged document is rebuilt from the blobs. */
+    Optional<VariantMeta> loadOrRebuild(VariantRef ref) {
+        MetaStore.Loaded l = metas.read(ref.model().id(), ref.variant().id());
+        return l.damaged() ? rebuild(ref) : Optional.ofNullable(l.meta());
+    }
+
+    /** As {@link #loadOrRebuild}, for a caller that already holds the variant lock. */
+    Optional<VariantMeta> loadOrRebuildLocked(VariantRef ref) {
+        MetaStore.Loaded l = metas.read(ref.model().id(), ref.variant().id());
+        return l.damaged() ? new MetaRebuilder(this).rebuildLocked(ref) : Optional.ofNullable(l.meta());
+    }
+
+    VariantMeta freshMeta(VariantRef ref) {
+        return MetaRebuilder.freshMeta(ref, clock);
+    }
+
+    VariantMeta withRegistryFiles(VariantMeta meta, VariantRef ref) {
+        return MetaRebuilder.withRegistryFiles(meta, ref);
+    }
+
+    /** The newest stamp seen for each sha256 in any document, so a shared blob is hashed once. */
+    Map<String, Stamp> knownStamps() throws IOException {
+        Map<String, Stamp> out = new HashMap<>();
+        for (MetaStore.Loaded l : metas.all()) {
+            if (l.meta() == null) {
+                continue;
+            }
+            for (FileMeta f : l.meta().files()) {
+                if (f.sha256() != null && f.stamp() != null && f.sha256().equals(f.stamp().sha256())) {
+                    out.merge(f.sha256(), f.stamp(), (a, b) -> a.verifiedAt().isAfter(b.verifiedAt()) ? a : b);
+                }
+            }
+        }
+        return out;
+    }
+
+    void quarantineBlob(Path blob, String why) throws IOException {
+        Path target = layout.quarantine().resolve(blob.getFileName() + "-" + clock.millis());
+        Files.createDirectories(target.getParent());
+        dev.modeldepot.util.AtomicFiles.move(blob, target);
+        warn("moved " + blob.getFileName() + " to quarantine: " + why);
+    }
+
+    static Optional<VariantRef> refOf(Registry registry, String model, String variant) {
+        return registry.model(model).flatMap(m -> m.variant(variant).map(v -> new VariantRef(m, v)));
+    }
+
+    /** A variant as its own document describes it, for stored variants the registry no longer lists. */
+    static VariantRef refOf(VariantMeta meta) {
+        List<ModelFile> files = meta.files().stream().map(f -> new ModelFile(f.path(), null, List.of(), f.size(), f.sha256(), f.format(), f.role())).toList();
+        Variant v = new Variant(meta.variant(), false, null, null, files);
+        return new VariantRef(new Model(meta.model(), meta.name(), null, null, meta.license(), meta.homepage(), List.of(), List.of(v)), v);
+    }
+
+    /** Rebuilds unless another process holds the variant (then it is reported as unreadable this time). */
+    private Optional<VariantMeta> rebuildIfFree(VariantRef ref) {
+        try {
+            return rebuild(ref);
+        } catch (DepotException e) {
+            warn("could not rebuild the metadata of " + ref.key() + " now: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VariantMeta> rebuild(VariantRef ref) {
+        try (var lock = locks.acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + ref.key())) {
+            return new MetaRebuilder(this).rebuildLocked(ref);
+        }
+    }
+
+    private void recordStamps(VariantRef ref, Map<String, Stamp> stamps) throws IOException {
+        // Best effort: if an install holds the variant, it writes its own stamps.
+        var lock = locks.tryAcquire(StoreLocks.variant(ref.model().id(), ref.variant().id()));
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (var held = lock.get()) {
+            VariantMeta meta = metas.read(ref.model().id(), ref.variant().id()).meta();
+            if (meta == null) {
+                return;
+            }
+            List<FileMeta> files = meta.files().stream().map(f -> stamps.containsKey(f.sha256()) ? f.withStamp(stamps.get(f.sha256())) : f).toList();
+            metas.write(meta.withFiles(files, meta.state()));
+        }
+    }
+}

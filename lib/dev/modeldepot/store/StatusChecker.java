@@ -1,0 +1,121 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.registry.ModelFile;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.VariantStatus.FileStatus;
+import dev.modeldepot.store.VariantStatus.State;
+import dev.modeldepot.verify.Stamp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Works out a variant's state from the blobs on disk. An unchanged blob (same size, mtime and
+ * inode as its stamp) is trusted without hashing; a changed one, or every one with deep, is
+ * hashed again. Returns fresh stamps so the caller can record them.
+ */
+final class StatusChecker {
+    private final StoreLayout layout;
+    private final Clock clock;
+
+    StatusChecker(StoreLayout layout, Clock clock) {
+        this.layout = layout;
+        this.clock = clock;
+    }
+
+    /** {@code newStamps}: sha256 to the stamp of a blob this check hashed again. */
+    record Result(VariantStatus status, Map<String, Stamp> newStamps) {}
+
+    Result check(VariantRef ref, VariantMeta meta, Map<String, Stamp> knownStamps, boolean deep) throws IOException {
+        List<FileStatus> files = new ArrayList<>();
+        Map<String, Stamp> newStamps = new java.util.HashMap<>();
+        Instant oldest = null;
+        for (ModelFile f : ref.variant().files()) {
+            FileStatus fs;
+            Path blob = layout.blobFor(ref, f);
+            FileMeta recorded = meta == null ? null : meta.file(f.path()).orElse(null);
+            if (Files.isRegularFile(blob)) {
+                long size = Files.size(blob);
+                Stamp stamp = f.sha256() != null ? knownStamps.get(f.sha256()) : recorded == null ? null : recorded.stamp();
+                if (size != f.size()) {
+                    fs = new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "wrong size: " + size + " bytes, expected " + f.size());
+                } else if (f.sha256() == null) {
+                    fs = new FileStatus(f.path(), State.UNVERIFIED, f.size(), size, "the registry gives no sha256");
+                } else if (!deep && stamp != null && f.sha256().equals(stamp.sha256()) && stamp.stillMatches(blob)) {
+                    fs = new FileStatus(f.path(), State.READY, f.size(), size, null);
+                } else {
+                    String actual = Hashing.sha256(blob);
+                    if (actual.equals(f.sha256())) {
+                        stamp = Stamp.of(blob, actual, clock.instant());
+                        newStamps.put(f.sha256(), stamp);
+                        fs = new FileStatus(f.path(), State.READY, f.size(), size, null);
+                    } else {
+                        fs = new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "sha256 mismatch: found " + actual);
+                    }
+                }
+                if (fs.state() == State.READY && stamp != null && stamp.verifiedAt() != null) {
+                    oldest = oldest == null || stamp.verifiedAt().isBefore(oldest) ? stamp.verifiedAt() : oldest;
+                }
+            } else if (recorded != null && recorded.sha256() != null && f.sha256() != null && !recorded.sha256().equals(f.sha256())
+                    && Files.isRegularFile(layout.blob(recorded.sha256()))) {
+                fs = new FileStatus(f.path(), State.OUTDATED, f.size(), 0, "the registry's sha256 changed since it was stored");
+            } else {
+                long partial = Math.min(f.size(), partialBytes(layout.partialDir(ref, f)));
+                fs = new FileStatus(f.path(), partial > 0 ? State.PARTIAL : State.MISSING, f.size(), partial, null);
+            }
+            files.add(fs);
+        }
+        State state = aggregate(files);
+        long size = ref.variant().totalSize();
+        long present = files.stream().mapToLong(FileStatus::present).sum();
+        long toDownload = files.stream().filter(fs -> fs.state() != State.READY && fs.state() != State.UNVERIFIED)
+                .mapToLong(fs -> fs.size() - fs.present()).sum();
+        VariantStatus status = new VariantStatus(ref.key(), ref.model().id(), ref.variant().id(), state, size, present, toDownload, files, oldest);
+        return new Result(status, newStamps);
+    }
+
+    private static State aggregate(List<FileStatus> files) {
+        if (files.stream().anyMatch(f -> f.state() == State.CORRUPT)) {
+            return State.CORRUPT;
+        }
+        if (files.stream().anyMatch(f -> f.state() == State.OUTDATED)) {
+            return State.OUTDATED;
+        }
+        if (files.stream().allMatch(f -> f.state() == State.READY || f.state() == State.UNVERIFIED)) {
+            return files.stream().anyMatch(f -> f.state() == State.UNVERIFIED) ? State.UNVERIFIED : State.READY;
+        }
+        return files.stream().anyMatch(f -> f.present() > 0) ? State.PARTIAL : State.MISSING;
+    }
+
+    /**
+     * Bytes a partial download already holds: the data files in its partialDir, not its small
+     * state documents. (The engine's partial layout is its own; this counts what is on disk.)
+     */
+    static long partialBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> !isStateFile(p)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean isStateFile(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".json") || n.endsWith(".state") || n.endsWith(".lock");
+    }
+}

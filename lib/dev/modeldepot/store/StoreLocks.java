@@ -1,0 +1,176 @@
+package dev.modeldepot.store;
+
+import dev.modeldepot.cli.DepotException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cross-process locks under .locks/: an OS file lock (released by the kernel when a process
+ * dies, so no stale lock ever needs breaking) plus an in-JVM semaphore, because a JVM may not
+ * hold two locks on one file. Every wait is bounded: after {@code maxWait} the caller gets one
+ * sentence saying the store is busy, never a hang.
+ *
+ * <p>Order, to rule out deadlock: variant lock, then blob lock, then the store lock; the store
+ * lock is held only for short bookkeeping, and whoever holds it only ever try-locks the others.
+ */
+public final class StoreLocks {
+    private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
+    private static final long POLL_MILLIS = 20;
+
+    private final StoreLayout layout;
+    private final Duration maxWait;
+    private final Duration longWait;
+
+    /** {@code maxWait} bounds bookkeeping waits; {@code longWait} bounds waiting for another process's download. */
+    public StoreLocks(StoreLayout layout, Duration maxWait, Duration longWait) {
+        this.layout = layout;
+        this.maxWait = maxWait;
+        this.longWait = longWait;
+    }
+
+    public static String store() {
+        return "store";
+    }
+
+    public static String variant(String modelId, String variantId) {
+        return "variant-" + modelId + "--" + variantId;
+    }
+
+    public static String blob(String sha256) {
+        return "blob-" + StoreLayout.checkedSha(sha256);
+    }
+
+    /** Waits at most maxWait for the lock; {@code what} names it in the "busy" message. */
+    public Held acquire(String name, String what) {
+        return acquire(name, what, maxWait);
+    }
+
+    /** As {@link #acquire}, bounded by the long wait: for a blob another process may be downloading. */
+    public Held acquireLong(String name, String what) {
+        return acquire(name, what, longWait);
+    }
+
+    private Held acquire(String name, String what, Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        Path file = layout.lockFile(name);
+        Semaphore local = IN_JVM.computeIfAbsent(file, f -> new Semaphore(1));
+        try {
+            if (!local.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw busy(what, maxWait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DepotException.interrupted("interrupted while waiting for " + what);
+        }
+        try {
+            FileChannel channel = open(file);
+            while (true) {
+                FileLock lock = tryLock(channel);
+                if (lock != null) {
+                    return new Held(local, channel, lock);
+                }
+                if (System.nanoTime() > deadline) {
+                    channel.close();
+                    throw busy(what, maxWait);
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            local.release();
+            Thread.currentThread().interrupt();
+            throw DepotException.interrupted("interrupted while waiting for " + what);
+        } catch (IOException | RuntimeException e) {
+            local.release();
+            if (e instanceof DepotException d) {
+                throw d;
+            }
+            throw DepotException.failed("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock if it is free right now; empty when someone (this JVM or another) holds it. */
+    public Optional<Held> tryAcquire(String name) {
+        Path file = layout.lockFile(name);
+        Semaphore local = IN_JVM.computeIfAbsent(file, f -> new Semaphore(1));
+        if (!local.tryAcquire()) {
+            return Optional.empty();
+        }
+        try {
+            FileChannel channel = open(file);
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                channel.close();
+                local.release();
+                return Optional.empty();
+            }
+            return Optional.of(new Held(local, channel, lock));
+        } catch (IOException e) {
+            local.release();
+            throw DepotException.failed("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when someone holds the lock now (used to tell a live install from an abandoned one). */
+    public boolean isHeld(String name) {
+        Optional<Held> held = tryAcquire(name);
+        held.ifPresent(Held::close);
+        return held.isEmpty();
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static DepotException busy(String what, Duration maxWait) {
+        String wait = maxWait.toMillis() < 1000 ? maxWait.toMillis() + " ms" : maxWait.toSeconds() + " s";
+        return DepotException.failed("the store is busy: another process has held " + what + " for more than " + wait + "; try again later");
+    }
+
+    /** A held lock; closing releases both the file lock and the in-JVM permit. */
+    public static final class Held implements AutoCloseable {
+        private final Semaphore local;
+        private final FileChannel channel;
+        private final FileLock lock;
+        private boolean closed;
+
+        Held(Semaphore local, FileChannel channel, FileLock lock) {
+            this.local = local;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // Closing the channel releases the lock anyway; nothing else to do.
+            } finally {
+                local.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.modeldepot.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the store holds of one variant, as check-models and apps see it.
+ *
+ * @param present    bytes already on disk (verified blobs plus partial downloads)
+ * @param toDownload bytes still to fetch to make it ready
+ * @param verifiedAt when its files were last fully hashed (the oldest stamp), null if never
+ */
+public record VariantStatus(String key, String model, String variant, State state, long size, long present,
+                            long toDownload, List<FileStatus> files, Instant verifiedAt) {
+    public enum State {
+        READY, UNVERIFIED, PARTIAL, MISSING, OUTDATED, CORRUPT;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One file: its state and the reason when it is not ready. */
+    public record FileStatus(String path, State state, long size, long present, String detail) {}
+
+    public VariantStatus {
+        files = List.copyOf(files);
+    }
+
+    /** "partial 42%" for partial variants, else the state word. */
+    public String label() {
+        if (state == State.PARTIAL) {
+            return "partial " + percent() + "%";
+        }
+        return state.word();
+    }
+
+    public int percent() {
+        return size <= 0 ? 100 : (int) Math.min(100, present * 100 / size);
+    }
+
+    /** Ready to use: verified, or present but unverifiable because the registry gives no hash. */
+    public boolean usable() {
+        return state == State.READY || state == State.UNVERIFIED;
+    }
+}
