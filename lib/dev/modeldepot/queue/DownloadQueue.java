@@ -69,6 +69,11 @@ public final class DownloadQueue implements AutoCloseable {
         }
     }
 
+    /** Where the store's one queue lives: shared by the service, the dashboard and multi-model downloads. */
+    public static Path defaultStateFile(Path storeRoot) {
+        return storeRoot.resolve("queue").resolve("queue.json");
+    }
+
     public Path stateFile() {
         return file.path();
     }

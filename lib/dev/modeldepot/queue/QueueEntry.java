@@ -134,7 +134,8 @@ final class QueueEntry {
                 currentFile = null;
             }
         } else if (event instanceof DownloadEvent.Failed x) {
-            lastError = Redact.text(fileName(x.label()) + ": " + x.message());
+            String file = fileName(x.label());
+            lastError = Redact.text(x.message().contains(file) ? x.message() : file + ": " + x.message());
         }
     }
 

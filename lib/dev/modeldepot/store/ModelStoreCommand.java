@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "model-store", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "The shared, device-level model store: one download serves every app.",
-        subcommands = {RegistryCommand.class})
+        subcommands = {RegistryCommand.class, dev.modeldepot.service.ServeCommand.class})
 public class ModelStoreCommand implements Runnable {
     @Mixin
     public CommonOptions common;
