@@ -48,8 +48,15 @@ final class ServiceProcess implements AutoCloseable {
         this.err = err;
     }
 
-    /** Starts the service and waits until its discovery file names it and its health endpoint answers. */
+    /** Starts the service and waits until its discovery file names it. */
     static ServiceProcess start(Path store, Path registry, Path logs, Map<String, String> env, String... extra) throws Exception {
+        ServiceProcess sp = launch(store, registry, logs, env, extra);
+        sp.awaitReady();
+        return sp;
+    }
+
+    /** Starts the process without waiting for it. */
+    static ServiceProcess launch(Path store, Path registry, Path logs, Map<String, String> env, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "ModelStore", "serve",
@@ -67,9 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         pb.environment().remove("MODELDEPOT_CACHE");
         pb.environment().put("HF_HUB_CACHE", store.resolveSibling(store.getFileName() + "-hf").toString());
         pb.environment().putAll(env);
-        ServiceProcess sp = new ServiceProcess(pb.start(), store, out, err);
-        sp.awaitReady();
-        return sp;
+        return new ServiceProcess(pb.start(), store, out, err);
     }
 
     private void awaitReady() throws Exception {
