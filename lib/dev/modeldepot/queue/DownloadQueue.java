@@ -131,8 +131,9 @@ public final class DownloadQueue implements AutoCloseable {
                     e.state = ItemState.QUEUED;
                 }
             }
-            saveLocked();
+            // A queue that never started never owned the file: another process may be running it.
             if (started) {
+                saveLocked();
                 file.unlock();
             }
         }

@@ -76,6 +76,10 @@ final class ApiHandler implements HttpHandler {
         } else if (p.size() == 2 && p.get(0).equals("api") && p.get(1).equals("model-download-queue-status")) {
             read(ex, method);
             Exchanges.send(ex, 200, report.queue(queue.snapshot(), queue.maxActive(), disabledReason == null));
+        } else if (p.size() == 2 && p.get(0).equals("api") && p.get(1).equals("queue")) {
+            // The queue's own snapshot record, for clients that render it like a local queue (the dashboard).
+            read(ex, method);
+            Exchanges.send(ex, 200, queue.snapshot());
         } else if (p.size() == 3 && p.get(0).equals("api") && p.get(1).equals("model-download-status")) {
             read(ex, method);
             Exchanges.send(ex, 200, report.variant(resolve(p.get(2)), queue.snapshot()));
@@ -127,13 +131,14 @@ final class ApiHandler implements HttpHandler {
 
     private Map<String, Object> act(String action, VariantRef ref, JsonNode body) {
         String key = ref.key();
+        if (disabledReason != null) {
+            // Read-only then: the queue is not running, so it does not own its state file either.
+            throw new ApiError(403, disabledReason);
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("model", key);
         switch (action) {
             case "start" -> {
-                if (disabledReason != null) {
-                    throw new ApiError(403, disabledReason);
-                }
                 JsonNode priority = body.get("priority");
                 if (priority != null && !priority.canConvertToInt()) {
                     throw new ApiError(400, "\"priority\" must be a whole number");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,14 +60,19 @@ public class ServeCommand implements Callable<Integer> {
         DownloadQueue queue = ServiceWiring.queue(storeRoot, parts.installer(), maxActive, Clock.systemUTC());
         DownloadService service = new DownloadService(new DownloadService.Config(storeRoot, address, port), registry, queue,
                 parts.store(), token, common.env, Clock.systemUTC(), System.out);
-        ServiceEndpoint endpoint = service.start();
+        // Registered before start, so a SIGTERM at any moment saves the queue and the partials.
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean up = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
-            System.out.println("model-store serve: stopped; queue saved in " + queue.stateFile());
-            System.out.flush();
+            if (up.get()) {
+                System.out.println("model-store serve: stopped; queue saved in " + queue.stateFile());
+                System.out.flush();
+            }
             stopped.countDown();
         }, "serve-shutdown"));
+        ServiceEndpoint endpoint = service.start();
+        up.set(true);
         var console = common.console();
         console.info("model-store serve: listening on " + endpoint.url() + " (store " + storeRoot + ")");
         console.info("  token: " + token.file() + " (" + token.fingerprint() + (token.created() ? ", new" : "") + "); send it as "

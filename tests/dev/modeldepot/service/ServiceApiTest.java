@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.queue.ItemSnapshot;
+import dev.modeldepot.queue.ItemState;
+import dev.modeldepot.queue.QueueSnapshot;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +119,27 @@ class ServiceApiTest {
         JsonNode items = service.get("/api/model-download-queue-status").json().get("items");
         assertEquals(1, items.size(), "only 'second' is left in the queue: " + items);
         assertEquals("second:q4", items.get(0).get("model").asText());
+    }
+
+    @Test
+    void aClientFoundByDiscoverySeesTheQueueAsSnapshots() throws Exception {
+        ServiceClient client = ServiceDiscovery.find(service.store).map(ServiceClient::new).orElseThrow();
+        assertEquals("queued", client.start("second:q4", 2).path("message").asText());
+        client.start("slow", 0);
+        ServiceProcess.waitFor(() -> client.snapshot().item("second:q4").map(i -> i.state() == ItemState.COMPLETED).orElse(false),
+                "second to complete");
+        QueueSnapshot snap = client.snapshot();
+        ItemSnapshot second = snap.item("second:q4").orElseThrow();
+        assertEquals(256_000, second.bytesDone());
+        assertEquals(1, second.filesTotal());
+        assertEquals(2, second.priority());
+        assertTrue(client.act("pause", "slow"));
+        assertEquals(ItemState.PAUSED, client.snapshot().item("slow:q4").orElseThrow().state());
+        assertTrue(client.act("resume", "slow"));
+        assertTrue(client.act("cancel", "slow"));
+        dev.modeldepot.cli.DepotException unknown = org.junit.jupiter.api.Assertions.assertThrows(dev.modeldepot.cli.DepotException.class,
+                () -> client.start("ghost", 0));
+        assertTrue(unknown.getMessage().contains("unknown model 'ghost'"), unknown.getMessage());
     }
 
     @Test

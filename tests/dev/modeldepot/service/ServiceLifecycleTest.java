@@ -130,7 +130,7 @@ class ServiceLifecycleTest {
         String serviceJson = Files.readString(ServiceDiscovery.file(store));
         assertTrue(serviceJson.contains(tokenFile.toString()), "the discovery file says where the token is");
         String fingerprint = ServiceToken.loadOrCreate(tokenFile).fingerprint();
-        assertTrue(first.out().contains(fingerprint + ", new"), first.out());
+        ServiceProcess.waitFor(() -> first.out().contains(fingerprint + ", new"), "the fingerprint in the banner");
         first.sigterm();
         String queueJson = Files.readString(store.resolve("queue/queue.json"));
         for (String place : List.of(first.out(), first.err(), serviceJson, queueJson)) {
@@ -149,7 +149,8 @@ class ServiceLifecycleTest {
         Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rw-r--r--"));
         ServiceProcess third = serve(Map.of(), "--token-file", own.toString());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
-        assertTrue(third.err().contains("the token file was readable by others"), third.err());
+        // The discovery file comes before the banner: wait for the banner.
+        ServiceProcess.waitFor(() -> third.err().contains("the token file was readable by others"), "the warning: " + third.err());
         assertEquals(401, third.post("/api/model-download/second/clear", token, null).status());
         assertEquals(200, third.post("/api/model-download/second/clear", ownToken, null).status());
         assertFalse(third.out().contains(ownToken) || third.err().contains(ownToken));
@@ -187,9 +188,10 @@ class ServiceLifecycleTest {
         ServiceProcess.Response refused = s.post("/api/model-download/alpha/start");
         assertEquals(403, refused.status());
         assertTrue(refused.text("error").contains("DISABLE_MODEL_DOWNLOADS=1"), refused.text("error"));
+        assertEquals(403, s.post("/api/model-download/alpha/clear").status(), "the service is read-only then");
         assertFalse(s.get("/api/health").json().get("downloads_enabled").asBoolean());
         assertEquals("not_started", s.status("alpha").get("status").asText());
-        assertTrue(s.err().contains("model downloads are disabled"), s.err());
+        ServiceProcess.waitFor(() -> s.err().contains("model downloads are disabled"), "the warning: " + s.err());
         assertTrue(fixture.origin.requests.isEmpty(), "nothing was fetched");
     }
 }

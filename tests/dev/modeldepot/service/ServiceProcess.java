@@ -83,7 +83,8 @@ final class ServiceProcess implements AutoCloseable {
                 fail("the service exited with " + process.exitValue() + ": " + err() + out());
             }
             endpoint = ServiceDiscovery.read(store).filter(e -> e.pid() == process.pid()).orElse(null);
-            return endpoint != null;
+            // The banner's last line follows the discovery file.
+            return endpoint != null && out().contains("  queue: ");
         }, "the service's discovery file");
     }
 
