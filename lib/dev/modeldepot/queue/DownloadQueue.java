@@ -1,9 +1,7 @@
 package dev.modeldepot.queue;
 
-import dev.modeldepot.cli.Cli;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
-import dev.modeldepot.util.Redact;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,6 +61,11 @@ public final class DownloadQueue implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        loadLocked();
+    }
+
+    private void loadLocked() {
+        entries.clear();
         for (QueueFile.Item item : file.load()) {
             entries.put(item.key(), QueueEntry.restore(item));
             nextSeq = Math.max(nextSeq, item.seq() + 1);
@@ -97,6 +100,9 @@ public final class DownloadQueue implements AutoCloseable {
                 return;
             }
             file.lock();
+            // Read again now that this process owns the file: a runner that stopped since the
+            // constructor may have saved a newer queue.
+            loadLocked();
             started = true;
             pumpLocked();
             saveLocked();
@@ -152,51 +158,22 @@ public final class DownloadQueue implements AutoCloseable {
                 entries.put(key, new QueueEntry(key, nextSeq++, priority, clock.instant()));
                 return true;
             }
-            if (!e.state.isFinished()) {
-                return false;
-            }
-            // Finished entries (completed, failed, cancelled) may be asked for again.
-            e.resetProgress();
-            e.state = ItemState.QUEUED;
-            e.priority = priority;
-            e.queuedAt = clock.instant();
-            return true;
+            return e.requeue(priority, clock.instant());
         });
     }
 
     /** Stops an entry for good (the partial is kept for a later retry). */
     public boolean cancel(String key) {
-        return change(key, false, e -> {
-            if (e.state.isFinished()) {
-                return false;
-            }
-            stopRun(e);
-            e.state = ItemState.CANCELLED;
-            e.finishedAt = clock.instant();
-            return true;
-        });
+        return change(key, false, e -> e.cancel(clock.instant()));
     }
 
     /** Holds an entry: a running install is cancelled and keeps its partial, to continue on resume. */
     public boolean pause(String key) {
-        return change(key, false, e -> {
-            if (e.state != ItemState.QUEUED && e.state != ItemState.DOWNLOADING) {
-                return false;
-            }
-            stopRun(e);
-            e.state = ItemState.PAUSED;
-            return true;
-        });
+        return change(key, false, QueueEntry::pause);
     }
 
     public boolean resume(String key) {
-        return change(key, false, e -> {
-            if (e.state != ItemState.PAUSED) {
-                return false;
-            }
-            e.state = ItemState.QUEUED;
-            return true;
-        });
+        return change(key, false, QueueEntry::resume);
     }
 
     public boolean setPriority(String key, int priority) {
@@ -208,15 +185,7 @@ public final class DownloadQueue implements AutoCloseable {
 
     /** Puts a failed or cancelled entry back in the queue; it resumes from its partial. */
     public boolean retry(String key) {
-        return change(key, false, e -> {
-            if (e.state != ItemState.FAILED && e.state != ItemState.CANCELLED) {
-                return false;
-            }
-            e.state = ItemState.QUEUED;
-            e.finishedAt = null;
-            e.queuedAt = clock.instant();
-            return true;
-        });
+        return change(key, false, e -> e.retry(clock.instant()));
     }
 
     /**
@@ -225,7 +194,7 @@ public final class DownloadQueue implements AutoCloseable {
      */
     public boolean clear(String key) {
         return change(key, false, e -> {
-            stopRun(e);
+            e.stopRun();
             entries.remove(key);
             return true;
         });
@@ -267,13 +236,6 @@ public final class DownloadQueue implements AutoCloseable {
         return changed;
     }
 
-    private static void stopRun(QueueEntry e) {
-        if (e.run != null) {
-            e.run.cancel();
-            e.run = null;
-        }
-    }
-
     /** Starts queued entries while slots are free. */
     private void pumpLocked() {
         if (!started || closed) {
@@ -304,20 +266,7 @@ public final class DownloadQueue implements AutoCloseable {
             if (entries.get(entry.key) != entry) {
                 return; // cleared while running: nothing to record
             }
-            if (entry.run == cancellation) {
-                entry.run = null;
-            }
-            if (failure == null) {
-                entry.state = ItemState.COMPLETED;
-                entry.finishedAt = clock.instant();
-            } else if (entry.state == ItemState.DOWNLOADING && closed) {
-                entry.state = ItemState.QUEUED; // shutdown: resume on the next start
-            } else if (entry.state == ItemState.DOWNLOADING) {
-                entry.state = ItemState.FAILED;
-                entry.finishedAt = clock.instant();
-                entry.lastError = Redact.text(Cli.messageOf(failure));
-            }
-            // Otherwise the user paused, cancelled or resumed it meanwhile: their state stands.
+            entry.endRun(cancellation, failure, closed, clock.instant());
             pumpLocked();
             saveLocked();
         }

@@ -1,5 +1,6 @@
 package dev.modeldepot.queue;
 
+import dev.modeldepot.cli.Cli;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.util.Redact;
@@ -88,8 +89,85 @@ final class QueueEntry {
         lastError = null;
     }
 
+    // The rules of the user's actions; each returns whether it changed anything.
+
+    /** A finished entry (completed, failed, cancelled) may be asked for again; others are duplicates. */
+    boolean requeue(int newPriority, Instant now) {
+        if (!state.isFinished()) {
+            return false;
+        }
+        resetProgress();
+        state = ItemState.QUEUED;
+        priority = newPriority;
+        queuedAt = now;
+        return true;
+    }
+
+    boolean cancel(Instant now) {
+        if (state.isFinished()) {
+            return false;
+        }
+        stopRun();
+        state = ItemState.CANCELLED;
+        finishedAt = now;
+        return true;
+    }
+
+    boolean pause() {
+        if (state != ItemState.QUEUED && state != ItemState.DOWNLOADING) {
+            return false;
+        }
+        stopRun();
+        state = ItemState.PAUSED;
+        return true;
+    }
+
+    boolean resume() {
+        if (state != ItemState.PAUSED) {
+            return false;
+        }
+        state = ItemState.QUEUED;
+        return true;
+    }
+
+    boolean retry(Instant now) {
+        if (state != ItemState.FAILED && state != ItemState.CANCELLED) {
+            return false;
+        }
+        state = ItemState.QUEUED;
+        finishedAt = null;
+        queuedAt = now;
+        return true;
+    }
+
+    /** Tells a running install to stop (it keeps its partial) and forgets it. */
+    void stopRun() {
+        if (run != null) {
+            run.cancel();
+            run = null;
+        }
+    }
+
+    /** What a run's end means: success, a failure, or a stop the user or a shutdown asked for. */
+    void endRun(Cancellation ended, Throwable failure, boolean shuttingDown, Instant now) {
+        if (run == ended) {
+            run = null;
+        }
+        if (failure == null) {
+            state = ItemState.COMPLETED;
+            finishedAt = now;
+        } else if (state == ItemState.DOWNLOADING && shuttingDown) {
+            state = ItemState.QUEUED; // resumed on the next start
+        } else if (state == ItemState.DOWNLOADING) {
+            state = ItemState.FAILED;
+            finishedAt = now;
+            lastError = Redact.text(Cli.messageOf(failure));
+        }
+        // Otherwise the user paused, cancelled or resumed it meanwhile: their state stands.
+    }
+
     /** Forget all progress (a finished entry enqueued again). */
-    void resetProgress() {
+    private void resetProgress() {
         files.clear();
         speed.reset();
         currentFile = null;

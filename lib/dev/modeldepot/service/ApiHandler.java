@@ -87,7 +87,9 @@ final class ApiHandler implements HttpHandler {
             write(ex, method);
             JsonNode body = Exchanges.jsonBody(ex);
             VariantRef ref = resolve(p.get(2));
-            Exchanges.send(ex, p.get(3).equals("start") ? 202 : 200, act(p.get(3), ref, body));
+            Map<String, Object> answer = act(p.get(3), ref, body);
+            // 202: accepted into the queue, the work happens later; 200: done (or nothing to do).
+            Exchanges.send(ex, Boolean.TRUE.equals(answer.get("queued")) ? 202 : 200, answer);
         } else {
             throw new ApiError(404, "no such endpoint: " + ex.getRequestURI().getRawPath());
         }

@@ -17,6 +17,8 @@ import java.util.Map;
 final class Exchanges {
     /** Request bodies are tiny JSON objects; anything bigger is refused before it is read. */
     static final int MAX_BODY = 64 * 1024;
+    /** How much of a too-big body is read and dropped before answering; beyond it the connection is cut. */
+    static final long DRAIN_LIMIT = 1024 * 1024;
 
     private Exchanges() {}
 
@@ -41,21 +43,27 @@ final class Exchanges {
     /** The body as a JSON object, empty when there is none; at most {@link #MAX_BODY} bytes. */
     static JsonNode jsonBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    throw new ApiError(413, "request bodies are limited to " + MAX_BODY + " bytes");
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw new ApiError(400, "the Content-Length header is not a number");
             }
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY + 1);
-        }
-        if (body.length > MAX_BODY) {
-            throw new ApiError(413, "request bodies are limited to " + MAX_BODY + " bytes");
+            body = declared > MAX_BODY ? new byte[0] : in.readNBytes(MAX_BODY + 1);
+            if (declared > MAX_BODY || body.length > MAX_BODY) {
+                // Read (a bounded amount of) the rest, so the client gets the 413 instead of a reset.
+                long skipped = 0;
+                byte[] sink = new byte[16 * 1024];
+                int n;
+                while (skipped < DRAIN_LIMIT && (n = in.read(sink)) >= 0) {
+                    skipped += n;
+                }
+                throw new ApiError(413, "request bodies are limited to " + MAX_BODY + " bytes");
+            }
         }
         String text = new String(body, StandardCharsets.UTF_8).trim();
         if (text.isEmpty()) {

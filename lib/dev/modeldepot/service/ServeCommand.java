@@ -66,7 +66,7 @@ public class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
             if (up.get()) {
-                System.out.println("model-store serve: stopped; queue saved in " + queue.stateFile());
+                System.out.println("model-store serve: stopped" + (service.downloadsEnabled() ? "; queue saved in " + queue.stateFile() : ""));
                 System.out.flush();
             }
             stopped.countDown();
@@ -82,7 +82,7 @@ public class ServeCommand implements Callable<Integer> {
             console.warn("the token file was readable by others; it is owner-only now");
         }
         if (!service.downloadsEnabled()) {
-            console.warn("model downloads are disabled (DISABLE_MODEL_DOWNLOADS): start requests answer 403");
+            console.warn("model downloads are disabled (DISABLE_MODEL_DOWNLOADS): the service only reports, and state-changing requests answer 403");
         }
         if (service.tokenForEveryEndpoint()) {
             console.warn("listening on " + address.getHostAddress() + ", beyond this machine: every endpoint requires the token");

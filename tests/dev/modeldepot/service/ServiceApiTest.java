@@ -75,6 +75,7 @@ class ServiceApiTest {
         service.awaitStatus("alpha:v2", "completed");
 
         ServiceProcess.Response again = service.post("/api/model-download/alpha/start");
+        assertEquals(200, again.status(), "nothing accepted, so not 202");
         assertEquals("already in the store", again.text("message"));
         assertEquals("completed", again.text("status"));
         assertEquals(1, fixture.origin.requestsFor("/files/alpha.gguf").size(), "nothing is downloaded twice");
@@ -101,6 +102,7 @@ class ServiceApiTest {
         assertEquals("queued", service.status("second").get("status").asText(), "one download at a time by default");
 
         ServiceProcess.Response duplicate = service.post("/api/model-download/slow/start");
+        assertEquals(200, duplicate.status());
         assertFalse(duplicate.json().get("queued").asBoolean());
         assertEquals("already in the queue", duplicate.text("message"));
 
