@@ -30,6 +30,7 @@ final class ApiHandler implements HttpHandler {
     private final Registry registry;
     private final DownloadQueue queue;
     private final StatusReport report;
+    private final StoreView store;
     private final ServiceToken token;
     private final boolean tokenForReads;
     private final String disabledReason;
@@ -44,6 +45,7 @@ final class ApiHandler implements HttpHandler {
         this.registry = registry;
         this.queue = queue;
         this.report = new StatusReport(registry, store);
+        this.store = store;
         this.token = token;
         this.tokenForReads = tokenForReads;
         this.disabledReason = disabledReason;
@@ -147,7 +149,7 @@ final class ApiHandler implements HttpHandler {
                 }
                 ItemState state = queue.snapshot().item(key).map(ItemSnapshot::state).orElse(null);
                 boolean waiting = state != null && !state.isFinished();
-                if (!waiting && report.variant(ref, queue.snapshot()).get("in_store").equals(Boolean.TRUE)) {
+                if (!waiting && store.inStore(ref)) {
                     answer.put("queued", false);
                     answer.put("message", "already in the store");
                 } else {
