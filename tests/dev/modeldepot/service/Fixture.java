@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The origin and a registry pointing at it:
  * alpha (v1 default: a 2 MB weights file plus a small config in a subfolder; v2: one file),
- * slow (4 MB, served at 1 MB/s until a test lifts the limit), second (small), and corrupt
+ * slow (4 MB, served at 500 kB/s until a test lifts the limit), second (small), and corrupt
  * (the origin's bytes do not match the registry's sha256).
  */
 final class Fixture implements AutoCloseable {
@@ -30,7 +30,7 @@ final class Fixture implements AutoCloseable {
         file(v1, "tokenizer/config.json", 10_000, 2, true);
         file(variant(alpha, "v2", false), "alpha-v2.gguf", 300_000, 3, true);
         file(variant(model(models, "slow", "Slow"), "q4", true), "slow.gguf", 4_000_000, 4, true);
-        origin.limit("/files/slow.gguf", 1_000_000);
+        origin.limit("/files/slow.gguf", 500_000);
         file(variant(model(models, "second", "Second"), "q4", true), "second.gguf", 256_000, 5, true);
         file(variant(model(models, "corrupt", "Corrupt"), "q4", true), "corrupt.gguf", 512_000, 6, false);
         registry = dir.resolve("registry.json");
