@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "model-store", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "The shared, device-level model store: one download serves every app.",
         subcommands = {RegistryCommand.class, ListCommand.class, PathCommand.class, ImportCommand.class,
-                PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class})
+                PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class,
+                dev.modeldepot.service.ServeCommand.class})
 public class ModelStoreCommand implements Runnable {
     @Mixin
     public CommonOptions common;

@@ -1,0 +1,146 @@
+package dev.modeldepot.service;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.cli.Version;
+import dev.modeldepot.queue.DownloadQueue;
+import dev.modeldepot.registry.Registry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The long-lived download service: the queue plus the admin API on the JDK's HTTP server, and the
+ * discovery file that lets other tools find it. What it installs with and how it sees the store
+ * come in through the constructor (see {@link ServiceWiring}).
+ */
+public final class DownloadService implements AutoCloseable {
+    /** Enough for several dashboards and scripts at once; more requests wait in the backlog. */
+    private static final int HTTP_THREADS = 8;
+
+    /**
+     * @param bind address to listen on; anything but loopback makes every endpoint need the token
+     * @param port 0 picks a free port
+     */
+    public record Config(Path storeRoot, InetAddress bind, int port) {}
+
+    private final Config config;
+    private final Registry registry;
+    private final DownloadQueue queue;
+    private final StoreView store;
+    private final ServiceToken token;
+    private final String disabledReason;
+    private final Clock clock;
+    private final PrintStream log;
+    private HttpServer server;
+    private ExecutorService httpThreads;
+    private ServiceEndpoint endpoint;
+    private boolean closed;
+
+    public DownloadService(Config config, Registry registry, DownloadQueue queue, StoreView store, ServiceToken token,
+                           Map<String, String> env, Clock clock, PrintStream log) {
+        this.config = config;
+        this.registry = registry;
+        this.queue = queue;
+        this.store = store;
+        this.token = token;
+        this.disabledReason = disabledReason(env);
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Null when downloads are allowed, else the sentence the start endpoint answers 403 with. */
+    static String disabledReason(Map<String, String> env) {
+        String v = env.getOrDefault("DISABLE_MODEL_DOWNLOADS", "").trim().toLowerCase(Locale.ROOT);
+        if (v.equals("1") || v.equals("true") || v.equals("yes")) {
+            return "model downloads are disabled on this machine (DISABLE_MODEL_DOWNLOADS=" + env.get("DISABLE_MODEL_DOWNLOADS").trim() + ")";
+        }
+        return null;
+    }
+
+    public boolean downloadsEnabled() {
+        return disabledReason == null;
+    }
+
+    public boolean tokenForEveryEndpoint() {
+        return !config.bind().isLoopbackAddress();
+    }
+
+    /** Starts the queue and the HTTP server, then writes the discovery file. */
+    public synchronized ServiceEndpoint start() throws IOException {
+        Optional<ServiceEndpoint> running = ServiceDiscovery.find(config.storeRoot());
+        if (running.isPresent()) {
+            throw DepotException.failed("a service is already running for this store at " + running.get().url()
+                    + " (pid " + running.get().pid() + ")");
+        }
+        if (downloadsEnabled()) {
+            queue.addListener(new TransitionLog(log));
+            queue.start();
+        }
+        Instant startedAt = clock.instant();
+        boundRequestTimes();
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+        } catch (BindException e) {
+            queue.close();
+            throw DepotException.failed("cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + " ("
+                    + e.getMessage() + "); choose another --port");
+        }
+        AtomicInteger n = new AtomicInteger();
+        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, r -> {
+            Thread t = new Thread(r, "http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(httpThreads);
+        server.createContext("/", new ApiHandler(registry, queue, store, token, tokenForEveryEndpoint(), disabledReason, startedAt));
+        server.start();
+        int port = server.getAddress().getPort();
+        String bind = config.bind().getHostAddress();
+        endpoint = new ServiceEndpoint(ServiceDiscovery.localUrl(bind, port), port, bind, ProcessHandle.current().pid(),
+                startedAt, Version.NUMBER, token.file().toAbsolutePath().toString());
+        ServiceDiscovery.write(config.storeRoot(), endpoint);
+        return endpoint;
+    }
+
+    /**
+     * The JDK server waits forever for a slow request or a client that stops reading by default;
+     * a few such clients would hold all HTTP threads. These limits are read when the server
+     * classes load, so they are set before the first server is created (unless given with -D).
+     */
+    private static void boundRequestTimes() {
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
+    }
+
+    /**
+     * A clean stop: no new requests, running installs stopped with their partials kept, the queue
+     * saved with them as queued, the discovery file removed.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.stop(1);
+        }
+        queue.close();
+        ServiceDiscovery.remove(config.storeRoot(), ProcessHandle.current().pid());
+        if (httpThreads != null) {
+            httpThreads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.modeldepot.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start, stop, crash and restart of a real "model-store serve" process; its token and its discovery file. */
+class ServiceLifecycleTest {
+    @TempDir
+    Path dir;
+    Fixture fixture;
+    Path store;
+    Path logs;
+    final List<ServiceProcess> started = new java.util.ArrayList<>();
+
+    @BeforeEach
+    void origin() throws Exception {
+        fixture = new Fixture(dir.resolve("origin"));
+        store = dir.resolve("store");
+        logs = dir.resolve("logs");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ServiceProcess s : started) {
+            s.close();
+        }
+        fixture.close();
+    }
+
+    ServiceProcess serve(Map<String, String> env, String... extra) throws Exception {
+        ServiceProcess s = ServiceProcess.start(store, fixture.registry, logs, env, extra);
+        started.add(s);
+        return s;
+    }
+
+    /** Starts the slow model and waits until part of it is on disk. */
+    long startSlowAndWaitForBytes(ServiceProcess s) throws Exception {
+        assertEquals(202, s.post("/api/model-download/slow/start").status());
+        ServiceProcess.waitFor(() -> {
+            try {
+                return s.status("slow").get("bytes_downloaded").asLong() >= 500_000;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "half a megabyte of the slow model");
+        return s.status("slow").get("bytes_downloaded").asLong();
+    }
+
+    JsonNode savedItem(String key) throws Exception {
+        JsonNode saved = Json.MAPPER.readTree(store.resolve("queue/queue.json").toFile());
+        for (JsonNode item : saved.get("items")) {
+            if (item.get("key").asText().equals(key)) {
+                return item;
+            }
+        }
+        throw new AssertionError(key + " is not in the saved queue: " + saved);
+    }
+
+    /** The restarted service completes the slow model, and asks the origin only for what was missing. */
+    void assertResumedFromPartial(long partialSize) throws Exception {
+        fixture.origin.limit("/files/slow.gguf", 0);
+        ServiceProcess again = serve(Map.of());
+        JsonNode done = again.awaitStatus("slow", "completed");
+        assertEquals(100.0, done.get("percent").asDouble());
+        assertArrayEquals(fixture.content.get("slow.gguf"), Files.readAllBytes(store.resolve("models/slow/q4/slow.gguf")));
+        List<TestOrigin.Request> requests = fixture.origin.requestsFor("/files/slow.gguf");
+        assertEquals("bytes=" + partialSize + "-", requests.get(requests.size() - 1).range(),
+                "the restart resumed from the partial: " + requests);
+        assertFalse(Files.exists(store.resolve("models/slow/q4/.slow.gguf.part")));
+    }
+
+    @Test
+    void sigtermSavesTheQueueAndThePartialAndARestartResumes() throws Exception {
+        ServiceProcess first = serve(Map.of());
+        startSlowAndWaitForBytes(first);
+        assertEquals(202, first.post("/api/model-download/second/start").status());
+        int exit = first.sigterm();
+        assertEquals(143, exit, "the JVM's exit code after SIGTERM");
+        assertTrue(first.out().contains("stopped; queue saved"), first.out());
+        assertFalse(Files.exists(ServiceDiscovery.file(store)), "a clean stop removes the discovery file");
+        assertEquals("QUEUED", savedItem("slow:q4").get("state").asText(), "the interrupted download is saved as queued");
+        assertEquals("QUEUED", savedItem("second:q4").get("state").asText());
+        Path partial = store.resolve("models/slow/q4/.slow.gguf.part");
+        long partialSize = Files.size(partial);
+        assertTrue(partialSize >= 500_000 && partialSize < 4_000_000, "the partial is kept: " + partialSize);
+        assertResumedFromPartial(partialSize);
+        started.get(1).awaitStatus("second", "completed");
+    }
+
+    @Test
+    void killDashNineLosesNothingTheNextStartCannotResume() throws Exception {
+        ServiceProcess first = serve(Map.of());
+        startSlowAndWaitForBytes(first);
+        first.kill9();
+        assertTrue(Files.exists(ServiceDiscovery.file(store)), "kill -9 leaves the discovery file behind");
+        assertTrue(ServiceDiscovery.find(store).isEmpty(), "a discovery file of a dead process finds nothing");
+        assertEquals("DOWNLOADING", savedItem("slow:q4").get("state").asText());
+        long partialSize = Files.size(store.resolve("models/slow/q4/.slow.gguf.part"));
+        assertTrue(partialSize > 0);
+        assertResumedFromPartial(partialSize);
+    }
+
+    @Test
+    void theTokenIsOwnerOnlyAndNeverShown() throws Exception {
+        ServiceProcess first = serve(Map.of());
+        Path tokenFile = store.resolve("service/token");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile.getParent())));
+        String token = first.token();
+        assertTrue(token.length() >= 43);
+        assertEquals(202, first.post("/api/model-download/second/start").status());
+        first.awaitStatus("second", "completed");
+        assertEquals(401, first.post("/api/model-download/second/clear", token.substring(0, 20), null).status());
+        String serviceJson = Files.readString(ServiceDiscovery.file(store));
+        assertTrue(serviceJson.contains(tokenFile.toString()), "the discovery file says where the token is");
+        String fingerprint = ServiceToken.loadOrCreate(tokenFile).fingerprint();
+        ServiceProcess.waitFor(() -> first.out().contains(fingerprint + ", new"), "the fingerprint in the banner");
+        first.sigterm();
+        String queueJson = Files.readString(store.resolve("queue/queue.json"));
+        for (String place : List.of(first.out(), first.err(), serviceJson, queueJson)) {
+            assertFalse(place.contains(token), "the token leaked into: " + place);
+        }
+
+        ServiceProcess second = serve(Map.of());
+        assertEquals(token, second.token(), "a restart keeps the token");
+        assertFalse(second.out().contains(", new"));
+        second.sigterm();
+
+        // A token file of the user's choosing, left readable by others: narrowed and used.
+        Path own = dir.resolve("own-token");
+        String ownToken = "x".repeat(48);
+        Files.writeString(own, ownToken + "\n");
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rw-r--r--"));
+        ServiceProcess third = serve(Map.of(), "--token-file", own.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
+        // The discovery file comes before the banner: wait for the banner.
+        ServiceProcess.waitFor(() -> third.err().contains("the token file was readable by others"), "the warning: " + third.err());
+        assertEquals(401, third.post("/api/model-download/second/clear", token, null).status());
+        assertEquals(200, third.post("/api/model-download/second/clear", ownToken, null).status());
+        assertFalse(third.out().contains(ownToken) || third.err().contains(ownToken));
+    }
+
+    @Test
+    void discoveryFindsOnlyALiveServiceAndASecondOneIsRefused() throws Exception {
+        ServiceProcess first = serve(Map.of());
+        ServiceEndpoint found = ServiceDiscovery.find(store).orElseThrow();
+        assertEquals(first.process.pid(), found.pid());
+        assertEquals("127.0.0.1", found.url().getHost());
+
+        ServiceProcess second = ServiceProcess.launch(store, fixture.registry, logs, Map.of());
+        started.add(second);
+        assertTrue(second.process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, second.process.exitValue());
+        assertTrue(second.err().contains("a service is already running for this store at " + found.url()), second.err());
+        assertFalse(second.err().contains("Exception"), second.err());
+
+        first.sigterm();
+        assertTrue(ServiceDiscovery.find(store).isEmpty());
+        // A stale file whose pid is gone (this finished process's) finds nothing either.
+        ServiceDiscovery.write(store, new ServiceEndpoint(found.url(), found.port(), "127.0.0.1", second.process.pid(),
+                Instant.now(), "0", "x"));
+        assertTrue(ServiceDiscovery.read(store).isPresent());
+        assertTrue(ServiceDiscovery.find(store).isEmpty());
+        ServiceProcess third = serve(Map.of());
+        assertEquals(third.process.pid(), ServiceDiscovery.find(store).orElseThrow().pid(), "a stale file does not block a new start");
+    }
+
+    @Test
+    void disabledDownloadsAnswer403WithTheReason() throws Exception {
+        ServiceProcess s = serve(Map.of("DISABLE_MODEL_DOWNLOADS", "1"));
+        assertEquals(401, s.post("/api/model-download/alpha/start", null, null).status(), "the token is still checked first");
+        ServiceProcess.Response refused = s.post("/api/model-download/alpha/start");
+        assertEquals(403, refused.status());
+        assertTrue(refused.text("error").contains("DISABLE_MODEL_DOWNLOADS=1"), refused.text("error"));
+        assertEquals(403, s.post("/api/model-download/alpha/clear").status(), "the service is read-only then");
+        assertFalse(s.get("/api/health").json().get("downloads_enabled").asBoolean());
+        assertEquals("not_started", s.status("alpha").get("status").asText());
+        ServiceProcess.waitFor(() -> s.err().contains("model downloads are disabled"), "the warning: " + s.err());
+        assertTrue(fixture.origin.requests.isEmpty(), "nothing was fetched");
+    }
+}
