@@ -1,0 +1,60 @@
+package dev.modeldepot.tui;
+
+import com.googlecode.lanterna.TerminalPosition;
+import com.googlecode.lanterna.TerminalSize;
+
+/**
+ * Where each pane goes for a terminal size: a pure function, recomputed on every resize. Below
+ * 120 columns the panes stack (models, queue beside cache, details); from 120 columns on, models
+ * and queue take the left, details and cache the right. Giving the details pane the focus (Enter)
+ * hands it the queue and cache rows on a narrow screen.
+ */
+public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rect details, Rect footer) {
+    public static final int WIDE_COLUMNS = 120;
+
+    /** A rectangle in screen cells; zero width or height means the pane is hidden. */
+    public record Rect(int col, int row, int width, int height) {
+        public TerminalPosition position() {
+            return new TerminalPosition(col, row);
+        }
+
+        public TerminalSize size() {
+            return new TerminalSize(width, height);
+        }
+
+        public boolean visible() {
+            return width > 0 && height > 0;
+        }
+    }
+
+    public static ScreenLayout compute(TerminalSize size, boolean detailsFocused, int footerLines) {
+        int cols = size.getColumns();
+        int rows = size.getRows();
+        int footerH = Math.min(footerLines, Math.max(0, rows - 2));
+        Rect header = new Rect(0, 0, cols, 1);
+        Rect footer = new Rect(0, rows - footerH, cols, footerH);
+        int top = 1;
+        int body = Math.max(0, rows - 1 - footerH);
+        if (cols >= WIDE_COLUMNS) {
+            int left = cols * 58 / 100;
+            int right = cols - left;
+            int queueH = Math.max(6, body * 2 / 5);
+            int cacheH = Math.max(6, body * 2 / 5);
+            return new ScreenLayout(header,
+                    new Rect(0, top, left, body - queueH), new Rect(0, top + body - queueH, left, queueH),
+                    new Rect(left, top + body - cacheH, right, cacheH), new Rect(left, top, right, body - cacheH), footer);
+        }
+        int half = cols / 2;
+        if (detailsFocused) {
+            int modelsH = Math.max(5, body * 2 / 5);
+            return new ScreenLayout(header, new Rect(0, top, cols, modelsH), new Rect(0, top, 0, 0), new Rect(0, top, 0, 0),
+                    new Rect(0, top + modelsH, cols, body - modelsH), footer);
+        }
+        int middleH = Math.max(6, body * 28 / 100);
+        int detailsH = Math.max(6, body * 28 / 100);
+        int modelsH = Math.max(3, body - middleH - detailsH);
+        return new ScreenLayout(header, new Rect(0, top, cols, modelsH),
+                new Rect(0, top + modelsH, half, middleH), new Rect(half, top + modelsH, cols - half, middleH),
+                new Rect(0, top + modelsH + middleH, cols, body - modelsH - middleH), footer);
+    }
+}
