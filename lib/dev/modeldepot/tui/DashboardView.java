@@ -83,7 +83,8 @@ public final class DashboardView {
         TerminalSize size = gui.getScreen().getTerminalSize();
         int cols = size.getColumns();
         List<StyledLine> footerLines = Views.footer(s, cols);
-        ScreenLayout layout = ScreenLayout.compute(size, s.focus() == DashboardState.Pane.DETAILS, footerLines.size());
+        ScreenLayout layout = ScreenLayout.compute(size, s.focus() == DashboardState.Pane.DETAILS, footerLines.size(),
+                s.visibleModels().size());
         place(header, layout.header());
         header.show(null, false, List.of(Views.header(s, cols)));
         place(footer, layout.footer());
@@ -101,7 +102,7 @@ public final class DashboardView {
         place(queue, layout.queue());
         in = queue.inner();
         PaneViews.Queue q = PaneViews.queue(s, in.getColumns(), in.getRows(), clock.instant());
-        queue.show("Queue " + s.queue().size() + " waiting, " + s.queue().running() + " running", false, q.lines());
+        queue.show("Queue: " + s.queue().running() + " running, " + (s.queue().size() - s.queue().running()) + " waiting", false, q.lines());
         placeBars(layout.queue(), q.bars());
         renderDialog(s.dialog(), cols);
     }

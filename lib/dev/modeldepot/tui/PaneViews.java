@@ -31,7 +31,9 @@ public final class PaneViews {
         List<Bar> bars = new ArrayList<>();
         List<ItemSnapshot> items = s.queue().items().stream().sorted(Comparator.comparingInt(PaneViews::rank)).toList();
         if (items.isEmpty()) {
-            lines.add(StyledLine.of("queue empty: d downloads the selected model", Tone.DIM));
+            for (String part : Views.wrap("empty (d downloads the selected model)", width)) {
+                lines.add(StyledLine.of(part, Tone.DIM));
+            }
             return new Queue(lines, bars);
         }
         for (ItemSnapshot i : items) {
@@ -52,12 +54,15 @@ public final class PaneViews {
             }
             lines.add(b.add(StyledLine.cut(rest, Math.max(0, width - b.length()))).build());
             if (running) {
-                String figures = String.format(Locale.ROOT, " %5.1f%% %s/%s %s ETA %s elapsed %s", i.percent(),
-                        Sizes.human(i.bytesDone()), Sizes.human(i.bytesTotal()), Sizes.rate(i.bytesPerSecond()),
-                        Sizes.eta(i.etaSeconds()), Views.elapsed(i.startedAt(), now));
-                int barW = Math.max(8, Math.min(40, width - figures.length()));
+                String rate = " " + Sizes.rate(i.bytesPerSecond()) + " ETA " + Sizes.eta(i.etaSeconds());
+                int barW = Math.max(8, Math.min(40, width - rate.length()));
                 bars.add(new Bar(lines.size(), 0, barW, (int) Math.round(Math.min(100, i.percent()) * 10)));
-                lines.add(StyledLine.of(" ".repeat(barW) + StyledLine.cut(figures, Math.max(0, width - barW))));
+                lines.add(StyledLine.of(" ".repeat(barW) + StyledLine.cut(rate, Math.max(0, width - barW))));
+                if (lines.size() < height) {
+                    lines.add(StyledLine.of(StyledLine.cut(String.format(Locale.ROOT, "  %s of %s, %.1f%%, elapsed %s",
+                            Sizes.human(i.bytesDone()), Sizes.human(i.bytesTotal()), i.percent(),
+                            Views.elapsed(i.startedAt(), now)), width), Tone.DIM));
+                }
             }
         }
         return new Queue(lines, bars);
@@ -114,24 +119,27 @@ public final class PaneViews {
             return lines;
         }
         lines.add(new StyledLine.Builder().add(m.key(), Tone.BOLD).add("  ").add(m.state().word(), Views.tone(m.state()))
-                .add("  " + Sizes.human(m.size()) + "  verified: " + Views.verification(m, zone)).build());
-        lines.add(StyledLine.of("apps: " + (m.apps().isEmpty() ? "none" : String.join(", ", m.apps()))
-                + "   on disk: " + Sizes.human(m.bytesOnDisk())));
+                .add("  " + Sizes.human(m.size()) + " in " + m.files().size() + " file(s)").build());
+        lines.add(new StyledLine.Builder().add("verified ").add(Views.verification(m, zone),
+                m.state() == ModelRow.State.CORRUPT ? Tone.ERROR : m.verifiedAt() != null ? Tone.OK : Tone.NORMAL)
+                .add("   on disk " + Sizes.human(m.bytesOnDisk())).build());
+        lines.add(StyledLine.of("apps " + (m.apps().isEmpty() ? "none" : String.join(", ", m.apps()))));
         if (m.lastError() != null) {
             for (String part : Views.wrap("last error: " + m.lastError(), width)) {
                 lines.add(StyledLine.of(part, Tone.ERROR));
             }
         }
         if (m.state() == ModelRow.State.CORRUPT || m.state() == ModelRow.State.FAILED) {
-            lines.add(StyledLine.of("repair: Enter, then r to download again or x to delete", Tone.WARN));
+            for (String part : Views.wrap("repair: press Enter, then r to download again or x to delete", width)) {
+                lines.add(StyledLine.of(part, Tone.WARN));
+            }
         }
-        int hashW = width >= 110 ? 64 : 12;
-        int pathW = Math.max(8, width - hashW - 32);
         for (ModelRow.FileRow f : m.files()) {
-            String hash = f.sha256() == null ? "(no sha256)" : f.sha256().substring(0, Math.min(hashW, f.sha256().length()));
+            String facts = "  " + f.format() + (f.role() == null ? "" : ", " + f.role()) + ", " + Sizes.human(f.size());
             lines.add(new StyledLine.Builder().add(f.present() ? "✓ " : "· ", f.present() ? Tone.OK : Tone.DIM)
-                    .add(fit(f.path(), pathW) + " " + fit(f.format(), 11) + " " + fit(f.role() == null ? "-" : f.role(), 7)
-                            + " " + fit(Sizes.human(f.size()), 8) + " " + hash + (hashW < 64 ? "…" : "")).build());
+                    .add(StyledLine.cut(f.path(), Math.max(8, width - 2 - facts.length()))).add(facts, Tone.DIM).build());
+            String hash = f.sha256() == null ? "none (unverifiable)" : f.sha256();
+            lines.add(StyledLine.of("  sha256 " + StyledLine.cut(hash, Math.max(8, width - 9)), Tone.DIM));
         }
         return lines;
     }

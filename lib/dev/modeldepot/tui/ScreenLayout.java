@@ -5,12 +5,12 @@ import com.googlecode.lanterna.TerminalSize;
 
 /**
  * Where each pane goes for a terminal size: a pure function, recomputed on every resize. Below
- * 120 columns the panes stack (models, queue beside cache, details); from 120 columns on, models
+ * 140 columns the panes stack (models, queue beside cache, details); from 140 columns on, models
  * and queue take the left, details and cache the right. Giving the details pane the focus (Enter)
  * hands it the queue and cache rows on a narrow screen.
  */
 public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rect details, Rect footer) {
-    public static final int WIDE_COLUMNS = 120;
+    public static final int WIDE_COLUMNS = 140;
 
     /** A rectangle in screen cells; zero width or height means the pane is hidden. */
     public record Rect(int col, int row, int width, int height) {
@@ -27,7 +27,8 @@ public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rec
         }
     }
 
-    public static ScreenLayout compute(TerminalSize size, boolean detailsFocused, int footerLines) {
+    /** @param modelRows rows the models table holds, so a short table leaves its space to the details pane */
+    public static ScreenLayout compute(TerminalSize size, boolean detailsFocused, int footerLines, int modelRows) {
         int cols = size.getColumns();
         int rows = size.getRows();
         int footerH = Math.min(footerLines, Math.max(0, rows - 2));
@@ -36,8 +37,9 @@ public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rec
         int top = 1;
         int body = Math.max(0, rows - 1 - footerH);
         if (cols >= WIDE_COLUMNS) {
-            int left = cols * 58 / 100;
-            int right = cols - left;
+            // The right column wants 76 cells, enough for a whole sha256 with its label.
+            int right = Math.min(cols / 2, Math.max(cols * 2 / 5, 76));
+            int left = cols - right;
             int queueH = Math.max(6, body * 2 / 5);
             int cacheH = Math.max(6, body * 2 / 5);
             return new ScreenLayout(header,
@@ -46,13 +48,13 @@ public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rec
         }
         int half = cols / 2;
         if (detailsFocused) {
-            int modelsH = Math.max(5, body * 2 / 5);
+            int modelsH = Math.max(5, Math.min(modelRows + 3, body / 2));
             return new ScreenLayout(header, new Rect(0, top, cols, modelsH), new Rect(0, top, 0, 0), new Rect(0, top, 0, 0),
                     new Rect(0, top + modelsH, cols, body - modelsH), footer);
         }
         int middleH = Math.max(6, body * 28 / 100);
         int detailsH = Math.max(6, body * 28 / 100);
-        int modelsH = Math.max(3, body - middleH - detailsH);
+        int modelsH = Math.max(3, Math.min(modelRows + 3, body - middleH - detailsH));
         return new ScreenLayout(header, new Rect(0, top, cols, modelsH),
                 new Rect(0, top + modelsH, half, middleH), new Rect(half, top + modelsH, cols - half, middleH),
                 new Rect(0, top + modelsH + middleH, cols, body - modelsH - middleH), footer);

@@ -68,7 +68,7 @@ public final class Views {
             Tone base = sel ? Tone.SELECTED : Tone.NORMAL;
             lines.add(new StyledLine.Builder()
                     .add((sel ? "▶ " : "  ") + fit(m.id(), idW) + " " + fit(m.variant(), variantW) + " " + fit(Sizes.human(m.size()), sizeW) + " ", base)
-                    .add(fit(m.state().word(), stateW), sel ? Tone.SELECTED : tone(m.state()))
+                    .add(fit(m.state().word(), stateW), tone(m.state()))
                     .add(" " + fit(verification(m, zone), Math.max(0, width - (idW + variantW + sizeW + stateW + 6))), base)
                     .build());
         }
