@@ -66,6 +66,11 @@ public class DashboardCommand implements Callable<Integer> {
             long size = Sizes.parse(demoSize != null ? demoSize : common.env.getOrDefault("MODELDEPOT_DEMO_SIZE", "350M"));
             long rate = Sizes.parse(demoRate != null ? demoRate : common.env.getOrDefault("MODELDEPOT_DEMO_RATE", "8M"));
             DemoCatalog catalog = DemoCatalog.create(size, 42);
+            if (!common.quiet) {
+                // Before the screen is up, so this is the one line the demo prints to the terminal.
+                System.err.println("model-dashboard: generating " + Sizes.human(catalog.totalSize())
+                        + " of demo files and their SHA-256 on 127.0.0.1...");
+            }
             origin = new DemoOrigin(catalog, rate);
             registry = catalog.registry(origin.uri());
             if (common.cacheDir == null) {

@@ -45,6 +45,12 @@ public final class DashboardController {
 
     /** Handles one key; true when the state changed. */
     public boolean handle(KeyStroke key) {
+        if (key.getKeyType() == KeyType.Character && key.isAltDown() && !key.isCtrlDown()) {
+            // Terminals send Alt+x as ESC x, so Esc followed quickly by a key arrives as Alt+key.
+            // Nothing is bound to Alt: treat it as the two keys the user pressed.
+            boolean closed = handle(new KeyStroke(KeyType.Escape));
+            return handle(new KeyStroke(key.getCharacter(), false, false)) || closed;
+        }
         DashboardState before = state;
         if (state.dialog() != null) {
             dialogKey(key);

@@ -56,6 +56,8 @@ public final class LocalQueue implements QueueControl, AutoCloseable {
     private final Clock clock;
     private final ExecutorService workers;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Keys whose worker has not returned yet: a paused download unwinds before its resume may start. */
+    private final java.util.Set<String> live = new java.util.HashSet<>();
     private long nextSeq;
     private volatile QueueSnapshot published;
 
@@ -147,8 +149,8 @@ public final class LocalQueue implements QueueControl, AutoCloseable {
     }
 
     private void schedule() {
-        long running = entries.values().stream().filter(e -> e.state == ItemState.DOWNLOADING).count();
-        List<Entry> waiting = entries.values().stream().filter(e -> e.state == ItemState.QUEUED)
+        long running = live.size();
+        List<Entry> waiting = entries.values().stream().filter(e -> e.state == ItemState.QUEUED && !live.contains(e.key))
                 .sorted(order()).toList();
         for (Entry e : waiting) {
             if (running >= maxActive) {
@@ -158,6 +160,7 @@ public final class LocalQueue implements QueueControl, AutoCloseable {
             e.startedAt = clock.instant();
             e.meter.reset();
             running++;
+            live.add(e.key);
             Cancellation mine = e.cancellation;
             workers.execute(() -> run(e, mine));
         }
@@ -186,6 +189,7 @@ public final class LocalQueue implements QueueControl, AutoCloseable {
             }
         } finally {
             synchronized (this) {
+                live.remove(e.key);
                 schedule();
             }
         }

@@ -88,12 +88,11 @@ public final class PaneViews {
             double share = (double) total / d.budget();
             Tone tone = share > 1 ? Tone.ERROR : share > WARN_SHARE ? Tone.WARN : Tone.OK;
             String word = share > 1 ? " OVER BUDGET" : share > WARN_SHARE ? " near budget" : "";
-            int barW = Math.max(4, Math.min(30, width - 12));
+            int barW = Math.max(4, Math.min(30, width - 7 - word.length()));
             int filled = (int) Math.round(Math.min(1, share) * barW);
             lines.add(new StyledLine.Builder().add("[" + "#".repeat(filled) + ".".repeat(barW - filled) + "]", tone)
-                    .add(String.format(Locale.ROOT, " %3.0f%%", share * 100), tone).build());
-            lines.add(new StyledLine.Builder().add("used " + Sizes.human(total) + " of " + Sizes.human(d.budget()) + " budget")
-                    .add(word, tone).build());
+                    .add(String.format(Locale.ROOT, " %3.0f%%", share * 100) + word, tone).build());
+            lines.add(StyledLine.of("used " + Sizes.human(total) + " of " + Sizes.human(d.budget()) + " budget"));
         } else {
             lines.add(StyledLine.of("used " + Sizes.human(total) + " (no budget set)"));
         }

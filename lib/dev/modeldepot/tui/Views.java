@@ -19,7 +19,8 @@ public final class Views {
 
     public static StyledLine header(DashboardState s, int width) {
         DashboardState.Data d = s.data();
-        String right = "store " + d.storePath() + "  free " + Sizes.human(d.freeDisk());
+        // Free disk first: on a narrow screen a long store path is what gets cut, not the number.
+        String right = "free " + Sizes.human(d.freeDisk()) + "  store " + d.storePath();
         String title = " Model Depot dashboard ";
         return new StyledLine.Builder().add(title, Tone.KEY).add(" " + StyledLine.cut(right, Math.max(0, width - title.length() - 1))).build();
     }

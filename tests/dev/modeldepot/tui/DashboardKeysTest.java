@@ -107,6 +107,15 @@ class DashboardKeysTest {
     }
 
     @Test
+    void escapeThenAKeyInQuickSuccessionIsBothKeys() {
+        // A terminal delivers Esc immediately followed by q as Alt+q.
+        Harness h = harness().press(key('x')).press(new KeyStroke('q', false, true));
+        assertNull(h.find("Delete " + FIRST + "?"), h.text());
+        assertTrue(h.controller.quitRequested());
+        assertTrue(h.backend.calls.isEmpty());
+    }
+
+    @Test
     void enterOnACorruptModelOffersRetryAndDelete() {
         Harness h = harness().press(key('j'), key('j'), key(KeyType.Enter));
         assertNotNull(h.find("Repair broken-model:q8_0"), h.text());
