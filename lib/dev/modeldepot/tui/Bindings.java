@@ -32,6 +32,15 @@ public final class Bindings {
             Binding.of("q", "Quit", "Leave the dashboard (downloads stop; partial files are kept)", DashboardController::quit, key('q')),
             Binding.hidden("Ctrl-C", "Quit", "Leave the dashboard, like q", DashboardController::quit, ctrl('c')));
 
+    /** The keys as a Markdown table for the README, so the documentation is the table too. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| Key | Action | What it does |\n|---|---|---|\n");
+        for (Binding b : TABLE) {
+            sb.append("| `").append(b.keyLabel()).append("` | ").append(b.label()).append(" | ").append(b.description()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
     public static Optional<Binding> find(KeyStroke stroke) {
         return TABLE.stream().filter(b -> b.matches(stroke)).findFirst();
     }

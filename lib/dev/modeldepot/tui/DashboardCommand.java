@@ -8,6 +8,7 @@ import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.cli.Version;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
+import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.util.Sizes;
@@ -52,7 +53,7 @@ public class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (System.console() == null && !"1".equals(common.env.get("MODELDEPOT_FORCE_TTY"))) {
-            throw DepotException.badInput("model-dashboard needs an interactive terminal and none is attached; "
+            throw DepotException.badInput("this full-screen dashboard needs an interactive terminal and none is attached; "
                     + "use check-models for a report or download-model-with-progress to fetch models without one");
         }
         Clock clock = Clock.systemDefaultZone();
@@ -88,7 +89,13 @@ public class DashboardCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
-        LocalQueue queue = new LocalQueue(new LocalInstaller(registry, store, http, clock), active, clock);
+        VariantInstaller installer = new LocalInstaller(registry, store, http, clock);
+        if (common.offline && !demo) {
+            installer = (key, listener, cancel) -> {
+                throw DepotException.badInput("--offline is set, so " + key + " cannot be downloaded");
+            };
+        }
+        LocalQueue queue = new LocalQueue(installer, active, clock);
         LocalBackend backend = new LocalBackend(registry, store, queue, clock, budgetBytes);
         try {
             if (demo) {

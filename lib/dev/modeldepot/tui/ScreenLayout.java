@@ -46,7 +46,8 @@ public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rec
                     new Rect(0, top, left, body - queueH), new Rect(0, top + body - queueH, left, queueH),
                     new Rect(left, top + body - cacheH, right, cacheH), new Rect(left, top, right, body - cacheH), footer);
         }
-        int half = cols / 2;
+        // The queue carries progress bars and figures: it gets the larger share of the middle row.
+        int half = cols * 3 / 5;
         if (detailsFocused) {
             int modelsH = Math.max(5, Math.min(modelRows + 3, body / 2));
             return new ScreenLayout(header, new Rect(0, top, cols, modelsH), new Rect(0, top, 0, 0), new Rect(0, top, 0, 0),

@@ -51,7 +51,7 @@ public final class Views {
         int sizeW = 8;
         int stateW = 12;
         int verifyW = width >= 100 ? 20 : 18;
-        int idW = Math.max(8, width - 2 - variantW - sizeW - stateW - verifyW - 4);
+        int idW = Math.max(8, Math.min(40, width - 2 - variantW - sizeW - stateW - verifyW - 4));
         List<StyledLine> lines = new ArrayList<>();
         lines.add(StyledLine.of(fit("  " + fit("MODEL", idW) + " " + fit("VARIANT", variantW) + " " + fit("SIZE", sizeW)
                 + " " + fit("STATE", stateW) + " " + "VERIFIED", width), Tone.BOLD));

@@ -77,6 +77,16 @@ class DashboardKeysTest {
     }
 
     @Test
+    void helpFitsOnTheSmallestScreen() {
+        Harness h = new Harness(80, 24, new FakeBackend(Fixtures.data(0))).press(key('?'));
+        assertNotNull(h.find("↑/k     Select the model above"), h.text());
+        assertNotNull(h.find("Ctrl-C  Leave the dashboard, like q"), h.text());
+        assertNotNull(h.find("Esc or ? closes this help."), h.text());
+        h.press(key(KeyType.Escape));
+        assertNull(h.find("Esc or ? closes this help."), h.text());
+    }
+
+    @Test
     void ctrlCQuitsLikeQ() {
         Harness h = harness().press(ctrl('c'));
         assertTrue(h.controller.quitRequested());
