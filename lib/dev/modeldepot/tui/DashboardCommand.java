@@ -106,11 +106,13 @@ public class DashboardCommand implements Callable<Integer> {
                     }
                 }
             }
-            Terminal terminal = new DefaultTerminalFactory()
+            // Closing the terminal restores echo and line mode now, not only in Lanterna's shutdown hook.
+            try (Terminal terminal = new DefaultTerminalFactory()
                     .setForceTextTerminal(true)
                     .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-                    .createTerminal();
-            return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")));
+                    .createTerminal()) {
+                return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")));
+            }
         } finally {
             queue.close();
             backend.close();

@@ -14,6 +14,12 @@ public record ScreenLayout(Rect header, Rect models, Rect queue, Rect cache, Rec
 
     /** A rectangle in screen cells; zero width or height means the pane is hidden. */
     public record Rect(int col, int row, int width, int height) {
+        public Rect {
+            // A terminal shrunk below 80x24 squeezes panes to nothing rather than to negative sizes.
+            width = Math.max(0, width);
+            height = Math.max(0, height);
+        }
+
         public TerminalPosition position() {
             return new TerminalPosition(col, row);
         }

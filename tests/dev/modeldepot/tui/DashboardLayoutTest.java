@@ -72,6 +72,16 @@ class DashboardLayoutTest {
     }
 
     @Test
+    void aTerminalShrunkBelowTheMinimumDegradesWithoutCrashing() {
+        Harness h = new Harness(80, 24, new FakeBackend(Fixtures.data(10_000_000_000L)));
+        for (int[] size : new int[][] {{40, 12}, {20, 6}, {10, 3}, {80, 24}}) {
+            h.resize(size[0], size[1]);
+            assertTrue(h.text().contains("Model"), size[0] + "x" + size[1] + ":\n" + h.text());
+        }
+        assertAllPanes(h);
+    }
+
+    @Test
     void focusingDetailsGivesThemTheQueueRowsOnANarrowScreen() {
         Harness h = new Harness(80, 24, new FakeBackend(Fixtures.data(10_000_000_000L)));
         assertNotNull(h.find("Queue:"));

@@ -109,6 +109,16 @@ class DashboardTmuxTest {
         String after = awaitScreen("the shell prompt", s -> s.contains("shell$") && !s.contains("Model Depot dashboard"), deadline);
         assertFalse(after.contains("Models"), after);
         assertEquals("0", tmux("display-message", "-p", "-t", "dash", "#{alternate_on}").trim(), "back on the normal screen");
+        // Line mode and echo are back: the shell's terminal works as before.
+        Path stty = tmp.resolve("stty");
+        tmux("send-keys", "-t", "dash", "-l", "stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon > '" + stty + "'");
+        tmux("send-keys", "-t", "dash", "Enter");
+        while (!Files.exists(stty) || Files.readString(stty).lines().count() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("stty did not report echo and icanon; the screen was:\n" + screen());
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test
