@@ -56,6 +56,11 @@ class LocalQueueTest {
             assertTrue(q.enqueue("c:x", 0));
             assertFalse(q.enqueue("b:x", 3), "a queued key is not queued twice");
             await(q, "a:x", ItemState.DOWNLOADING);
+            // The state flips when the worker is handed the item; its first events follow.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (q.snapshot().item("a:x").orElseThrow().bytesDone() < 400 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertEquals(1, q.snapshot().running());
             assertEquals(400, q.snapshot().item("a:x").orElseThrow().bytesDone());
             assertEquals(1000, q.snapshot().item("a:x").orElseThrow().bytesTotal());
