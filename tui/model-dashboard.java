@@ -13,6 +13,7 @@
 //SOURCES ../lib/dev/modeldepot/queue/*.java
 //SOURCES ../lib/dev/modeldepot/service/*.java
 //DEPS com.googlecode.lanterna:lanterna:3.1.3
+//SOURCES ../lib/dev/modeldepot/demo/*.java
 //SOURCES ../lib/dev/modeldepot/tui/*.java
 //FILES registry/model-registry.json=../registry/model-registry.json
 

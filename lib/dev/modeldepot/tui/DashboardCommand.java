@@ -1,20 +1,135 @@
 package dev.modeldepot.tui;
 
+import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
+import com.googlecode.lanterna.terminal.Terminal;
+import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.cli.Version;
+import dev.modeldepot.demo.DemoCatalog;
+import dev.modeldepot.demo.DemoOrigin;
+import dev.modeldepot.queue.VariantInstaller;
+import dev.modeldepot.registry.Model;
+import dev.modeldepot.registry.Registry;
+import dev.modeldepot.util.Sizes;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "model-dashboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Full-screen dashboard: queue, progress, cache usage and verification state.")
+        description = "Full-screen dashboard: queue, progress, cache usage and verification state.",
+        footer = {"", "Without a terminal, use check-models (report) or download-model-with-progress (fetch).",
+                "Exit codes: 0 quit, 1 crashed (log path printed), 2 bad input or no terminal."})
 public class DashboardCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Option(names = "--demo", description = "Serve a generated demo registry from an embedded origin on 127.0.0.1 and download it "
+            + "into a temporary store (or --cache-dir).")
+    boolean demo;
+
+    @Option(names = "--budget", paramLabel = "SIZE", description = "Cache budget shown in the cache pane, e.g. 50G "
+            + "(default: $MODELDEPOT_CACHE_BUDGET; with --demo, a little above the demo's size).")
+    String budget;
+
+    @Option(names = "--max-active", paramLabel = "N", description = "Downloads running at once (default: 1, with --demo 2).")
+    Integer maxActive;
+
+    @Option(names = "--demo-size", hidden = true, paramLabel = "SIZE", description = "Total size of the demo files (default 350M).")
+    String demoSize;
+
+    @Option(names = "--demo-rate", hidden = true, paramLabel = "RATE", description = "Per-connection cap of the demo origin, 0 for none (default 8M).")
+    String demoRate;
+
     @Override
-    public Integer call() {
-        throw DepotException.failed("model-dashboard is not available in this build yet");
+    public Integer call() throws IOException {
+        if (System.console() == null && !"1".equals(common.env.get("MODELDEPOT_FORCE_TTY"))) {
+            throw DepotException.badInput("this full-screen dashboard needs an interactive terminal and none is attached; "
+                    + "use check-models for a report or download-model-with-progress to fetch models without one");
+        }
+        Clock clock = Clock.systemDefaultZone();
+        DemoOrigin origin = null;
+        Path tempStore = null;
+        Registry registry;
+        Path storeRoot;
+        long budgetBytes = budget != null ? Sizes.parse(budget)
+                : common.env.get("MODELDEPOT_CACHE_BUDGET") != null ? Sizes.parse(common.env.get("MODELDEPOT_CACHE_BUDGET")) : 0;
+        if (demo) {
+            long size = Sizes.parse(demoSize != null ? demoSize : common.env.getOrDefault("MODELDEPOT_DEMO_SIZE", "350M"));
+            long rate = Sizes.parse(demoRate != null ? demoRate : common.env.getOrDefault("MODELDEPOT_DEMO_RATE", "8M"));
+            DemoCatalog catalog = DemoCatalog.create(size, 42);
+            if (!common.quiet) {
+                // Before the screen is up, so this is the one line the demo prints to the terminal.
+                System.err.println("model-dashboard: generating " + Sizes.human(catalog.totalSize())
+                        + " of demo files and their SHA-256 on 127.0.0.1...");
+            }
+            origin = new DemoOrigin(catalog, rate);
+            registry = catalog.registry(origin.uri());
+            if (common.cacheDir == null) {
+                tempStore = Files.createTempDirectory("model-dashboard-demo-");
+            }
+            storeRoot = tempStore != null ? tempStore : common.storeRoot();
+            if (budget == null) {
+                budgetBytes = catalog.totalSize() * 11 / 10;
+            }
+        } else {
+            registry = common.loadRegistry();
+            storeRoot = common.storeRoot();
+        }
+        LocalStore store = new LocalStore(storeRoot, clock);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
+        VariantInstaller installer = new LocalInstaller(registry, store, http, clock);
+        if (common.offline && !demo) {
+            installer = (key, listener, cancel) -> {
+                throw DepotException.badInput("--offline is set, so " + key + " cannot be downloaded");
+            };
+        }
+        LocalQueue queue = new LocalQueue(installer, active, clock);
+        LocalBackend backend = new LocalBackend(registry, store, queue, clock, budgetBytes);
+        try {
+            if (demo) {
+                for (Model m : registry.models()) {
+                    String key = m.id() + ":" + m.defaultVariant().id();
+                    if (backend.load().models().stream().noneMatch(r -> r.key().equals(key) && r.state() == ModelRow.State.READY)) {
+                        queue.enqueue(key, 0);
+                    }
+                }
+            }
+            // Closing the terminal restores echo and line mode now, not only in Lanterna's shutdown hook.
+            try (Terminal terminal = new DefaultTerminalFactory()
+                    .setForceTextTerminal(true)
+                    .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
+                    .createTerminal()) {
+                return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")));
+            }
+        } finally {
+            queue.close();
+            backend.close();
+            if (origin != null) {
+                origin.close();
+            }
+            if (tempStore != null) {
+                deleteTree(tempStore);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary demo store is harmless; the OS cleans the temp dir.
+        }
     }
 }

@@ -1,0 +1,81 @@
+package dev.modeldepot.tui;
+
+import dev.modeldepot.queue.QueueSnapshot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything the screen shows, as one immutable value: the UI is a function of it. Workers produce
+ * {@link Data} and {@link QueueSnapshot}s; the GUI thread combines them with what the user did.
+ *
+ * @param selected      index into {@link #visibleModels()}
+ * @param filterEditing true while '/' is collecting filter text
+ * @param dialog        the open dialog, or null
+ * @param message       the last status line ("queued demo-llava:q4_k_m"), or null
+ */
+public record DashboardState(Data data, QueueSnapshot queue, int selected, String filter, boolean filterEditing,
+                             Pane focus, Dialog dialog, String message) {
+    /** What the backend knows about the store and its models. */
+    public record Data(String storePath, long freeDisk, long budget, List<ModelRow> models) {
+        public Data {
+            models = List.copyOf(models);
+        }
+
+        public long totalOnDisk() {
+            return models.stream().mapToLong(ModelRow::bytesOnDisk).sum();
+        }
+    }
+
+    /** Which pane has the user's attention; DETAILS gives the details pane more room. */
+    public enum Pane { MODELS, DETAILS }
+
+    public static DashboardState initial(Data data, QueueSnapshot queue) {
+        return new DashboardState(data, queue, 0, "", false, Pane.MODELS, null, null);
+    }
+
+    /** Models matching the filter (id or variant contains it, case-insensitive). */
+    public List<ModelRow> visibleModels() {
+        if (filter.isEmpty()) {
+            return data.models();
+        }
+        String f = filter.toLowerCase(Locale.ROOT);
+        return data.models().stream().filter(m -> m.key().toLowerCase(Locale.ROOT).contains(f)).toList();
+    }
+
+    /** The selected model, or null when nothing matches. */
+    public ModelRow selectedModel() {
+        List<ModelRow> rows = visibleModels();
+        return rows.isEmpty() ? null : rows.get(Math.max(0, Math.min(selected, rows.size() - 1)));
+    }
+
+    public DashboardState withData(Data d, QueueSnapshot q) {
+        return clamp(new DashboardState(d, q, selected, filter, filterEditing, focus, dialog, message));
+    }
+
+    public DashboardState withSelected(int s) {
+        return clamp(new DashboardState(data, queue, s, filter, filterEditing, focus, dialog, message));
+    }
+
+    public DashboardState withFilter(String f, boolean editing) {
+        return clamp(new DashboardState(data, queue, selected, f, editing, focus, dialog, message));
+    }
+
+    public DashboardState withFocus(Pane p) {
+        return new DashboardState(data, queue, selected, filter, filterEditing, p, dialog, message);
+    }
+
+    public DashboardState withDialog(Dialog d) {
+        return new DashboardState(data, queue, selected, filter, filterEditing, focus, d, message);
+    }
+
+    public DashboardState withMessage(String m) {
+        return new DashboardState(data, queue, selected, filter, filterEditing, focus, dialog, m);
+    }
+
+    private DashboardState clamp(DashboardState s) {
+        int n = s.visibleModels().size();
+        int sel = n == 0 ? 0 : Math.max(0, Math.min(s.selected, n - 1));
+        return sel == s.selected ? s : new DashboardState(s.data, s.queue, sel, s.filter, s.filterEditing, s.focus, s.dialog, s.message);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.modeldepot.tui;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One model variant as the dashboard shows it: immutable, built by the backend off the GUI thread.
+ *
+ * @param verifiedAt  when every file last passed its SHA-256 check, or null
+ * @param bytesOnDisk final files, partials and quarantined bytes together
+ */
+public record ModelRow(String id, String variant, long size, State state, Instant verifiedAt, long bytesOnDisk,
+                       List<FileRow> files, List<String> apps, String lastError) {
+    public ModelRow {
+        files = List.copyOf(files);
+        apps = List.copyOf(apps);
+    }
+
+    /** Where a variant stands; the word is always shown, the colour only repeats it. */
+    public enum State {
+        MISSING, QUEUED, DOWNLOADING, PAUSED, PARTIAL, VERIFYING, READY, CORRUPT, FAILED;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One file of the variant. */
+    public record FileRow(String path, String format, String role, long size, String sha256, boolean present) {}
+
+    public String key() {
+        return id + ":" + variant;
+    }
+}
