@@ -33,7 +33,9 @@ mvn -B -o -q compile >/dev/null
 mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-classpath.txt >/dev/null 2>&1 \
   || mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 CP="$REPO/target/classes:$(cat target/bench-classpath.txt)"
-OURS="java -cp $CP DownloadModelWithProgress"
+# The same JVM options the script gives itself (//JAVA_OPTIONS: a small heap keeps RSS flat).
+JOPTS=$(sed -n 's|^//JAVA_OPTIONS ||p' scripts/download-model-with-progress.java)
+OURS="java $JOPTS -cp $CP DownloadModelWithProgress"
 
 NGINX_PID=""
 start_nginx() { # $1 = limit_rate ("" for none)

@@ -4,7 +4,6 @@ import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.download.FetchException.Kind;
 import dev.modeldepot.util.AtomicFiles;
 import dev.modeldepot.util.Redact;
-import dev.modeldepot.util.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -198,13 +196,5 @@ public final class DownloadEngine {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
-
-    static String human(long bytes) {
-        return Sizes.human(bytes);
     }
 }

@@ -44,8 +44,16 @@ record PartialState(int version, String url, String urlHash, long size, String e
         return etag != null ? etag : lastModified;
     }
 
+    /**
+     * Temp file plus atomic rename, but no fsync: a killed process loses nothing (the page cache
+     * survives it), and after a power loss a state that claims unsynced bytes only costs a
+     * re-download, because nothing becomes visible before the SHA-256 matches. An fsync every
+     * save would force the whole dirty partial file out on ext4 and stall the transfer.
+     */
     void save(Path file) throws IOException {
-        AtomicFiles.write(file, Json.line(this).getBytes(StandardCharsets.UTF_8));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, Json.line(this).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.move(tmp, file);
     }
 
     /** The saved state, or null when there is none or it cannot be read (then we start over). */

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class Transfer {
     private static final Pattern TOTAL = Pattern.compile("bytes\\s+(?:\\d+-\\d+|\\*)/(\\d+)");
-    static final long SAVE_EVERY_MILLIS = 1000;
+    static final long SAVE_EVERY_MILLIS = 500;
     static final long PROGRESS_EVERY_MILLIS = 500;
 
     record Outcome(long size, String sha256, String etag, String lastModified) {}
@@ -135,6 +135,7 @@ final class Transfer {
             PrefixHasher hasher = new PrefixHasher(ch, segments);
             List<Thread> threads = new ArrayList<>();
             threads.add(thread(hasher, "hash " + request.label()));
+            threads.add(thread(() -> flushWhileRunning(ch), "flush " + request.label()));
             for (int c = 0; c < conns; c++) {
                 threads.add(thread(new RangeWorker(this, url), "download " + request.label() + " #" + c));
             }
@@ -292,6 +293,21 @@ final class Transfer {
             case 410 -> where + " answered 410 Gone";
             default -> where + " answered HTTP " + status;
         };
+    }
+
+    /**
+     * Starts the write-back to disk while bytes still arrive, so the fsync before the rename
+     * only has the last second's data to write instead of the whole file.
+     */
+    private void flushWhileRunning(FileChannel ch) {
+        while (!stop) {
+            try {
+                Thread.sleep(1000);
+                ch.force(false);
+            } catch (InterruptedException | IOException e) {
+                return; // the final force reports real trouble
+            }
+        }
     }
 
     private static Thread thread(Runnable r, String name) {
