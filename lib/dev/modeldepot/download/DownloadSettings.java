@@ -1,0 +1,234 @@
+package dev.modeldepot.download;
+
+import dev.modeldepot.cli.DepotException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the engine downloads. Immutable; build with {@link #defaults(Map)} and the withers.
+ *
+ * @param connections     parallel range connections per file; 0 picks by size
+ * @param limitRate       overall bytes per second for one file, 0 for no limit
+ * @param retries         failed requests tolerated in a row (without progress) before giving up
+ * @param stallTimeout    a connection that delivers nothing for this long is cancelled and its range re-queued
+ * @param headers         extra request headers ("Name: value"), sent only to the URL's own host
+ * @param token           bearer token given on the command line (null for none)
+ * @param tokenHost       origin the token belongs to ("https://host:port"); null means each request's primary URL
+ * @param hfToken         $HF_TOKEN, sent only to {@code hfEndpoint}'s origin
+ * @param hfEndpoint      the Hugging Face endpoint ($HF_ENDPOINT or the public one)
+ * @param disabled        DISABLE_MODEL_DOWNLOADS is set: every download refuses
+ * @param checkFreeSpace  check free space before starting (--force turns it off)
+ * @param segmentSize     bytes per work item; 0 picks by size
+ * @param lockWait        longest wait for another process downloading the same file
+ * @param clock           for speed samples and backoff
+ * @param http            the client (redirects must be NEVER: the engine follows them itself)
+ * @param writer          how bytes reach the partial file (a seam for disk-full tests)
+ */
+public record DownloadSettings(int connections, long limitRate, int retries, Duration stallTimeout,
+                               List<String> headers, String token, String tokenHost, String hfToken,
+                               URI hfEndpoint, boolean disabled, boolean checkFreeSpace, long segmentSize,
+                               Duration lockWait, Clock clock, HttpClient http, PartialWriter writer) {
+    public static final URI DEFAULT_HF_ENDPOINT = URI.create("https://huggingface.co");
+
+    public DownloadSettings {
+        headers = List.copyOf(headers);
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0 || h.substring(0, colon).isBlank()) {
+                throw DepotException.badInput("header '" + h.split(":")[0] + "' is not in the form 'Name: value'");
+            }
+        }
+        if (connections < 0 || connections > 64) {
+            throw DepotException.badInput("--connections must be between 1 and 64 (0 picks by size)");
+        }
+        if (retries < 0) {
+            throw DepotException.badInput("--retries must not be negative");
+        }
+    }
+
+    /** Defaults from the environment: HF_HUB_DOWNLOAD_TIMEOUT, HF_DOWNLOAD_MAX_RETRIES, HF_TOKEN, HF_ENDPOINT, proxies. */
+    public static DownloadSettings defaults(Map<String, String> env) {
+        Duration timeout = Duration.ofSeconds(30);
+        String t = env.get("HF_HUB_DOWNLOAD_TIMEOUT");
+        if (t != null && !t.isBlank()) {
+            timeout = Duration.ofMillis((long) (1000 * number(t, "HF_HUB_DOWNLOAD_TIMEOUT")));
+        }
+        int retries = 8;
+        String r = env.get("HF_DOWNLOAD_MAX_RETRIES");
+        if (r != null && !r.isBlank()) {
+            retries = (int) number(r, "HF_DOWNLOAD_MAX_RETRIES");
+        }
+        String hfToken = blankToNull(env.get("HF_TOKEN"));
+        URI endpoint = DEFAULT_HF_ENDPOINT;
+        String e = blankToNull(env.get("HF_ENDPOINT"));
+        if (e != null) {
+            endpoint = URI.create(e.trim());
+        }
+        String disabled = env.getOrDefault("DISABLE_MODEL_DOWNLOADS", "");
+        boolean off = !disabled.isBlank() && !List.of("0", "false", "no", "off").contains(disabled.trim().toLowerCase(Locale.ROOT));
+        return new DownloadSettings(0, 0, retries, timeout, List.of(), null, null, hfToken, endpoint, off, true, 0,
+                Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT);
+    }
+
+    /** HTTP/1.1 on purpose: parallel ranges must be separate connections, not one multiplexed stream. */
+    public static HttpClient client(Map<String, String> env, Duration connectTimeout) {
+        // The JDK client hands bodies over in 16 kB buffers by default; at loopback/LAN speeds the
+        // per-buffer overhead dominates, and 128 kB measured about twice the throughput. Read once
+        // when the JDK's HTTP classes load, so it only takes effect before the first client.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", String.valueOf(128 * 1024));
+        }
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .proxy(new EnvProxies(env))
+                .build();
+    }
+
+    public DownloadSettings withConnections(int n) {
+        return new DownloadSettings(n, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withLimitRate(long bytesPerSecond) {
+        return new DownloadSettings(connections, bytesPerSecond, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withRetries(int n) {
+        return new DownloadSettings(connections, limitRate, n, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withStallTimeout(Duration d) {
+        return new DownloadSettings(connections, limitRate, retries, d, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withHeaders(List<String> h) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, h, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    /** A token for one origin; null origin means "the primary URL of each request". */
+    public DownloadSettings withToken(String t, String origin) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, t, origin, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withCheckFreeSpace(boolean check) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, check, segmentSize, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withSegmentSize(long bytes) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, bytes, lockWait, clock, http, writer);
+    }
+
+    public DownloadSettings withLockWait(Duration d) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, d, clock, http, writer);
+    }
+
+    public DownloadSettings withClock(Clock c) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, c, http, writer);
+    }
+
+    public DownloadSettings withHttp(HttpClient c) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, c, writer);
+    }
+
+    public DownloadSettings withWriter(PartialWriter w) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, w);
+    }
+
+    /** Connections for a file of this size: one for small files, up to 16 for big ones. */
+    public int connectionsFor(long size) {
+        if (connections > 0) {
+            return connections;
+        }
+        if (size < 0 || size < 4L << 20) {
+            return 1;
+        }
+        if (size < 64L << 20) {
+            return 4;
+        }
+        return size < 512L << 20 ? 8 : 16;
+    }
+
+    /** Work item size: small enough that a kill loses little and the tail is shared, big enough to keep requests few. */
+    public long segmentSizeFor(long size, int conns) {
+        if (segmentSize > 0) {
+            return segmentSize;
+        }
+        long s = size / Math.max(1, conns * 8L);
+        return Math.max(1L << 20, Math.min(32L << 20, s));
+    }
+
+    private static double number(String text, String name) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw DepotException.badInput(name + " must be a number, not '" + text + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** https_proxy/http_proxy (either case) with no_proxy; loopback never goes through a proxy. */
+    static final class EnvProxies extends ProxySelector {
+        private final Map<String, String> env;
+
+        EnvProxies(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public List<Proxy> select(URI uri) {
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+            if (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1") || noProxy(host)) {
+                return List.of(Proxy.NO_PROXY);
+            }
+            String var = "https".equalsIgnoreCase(uri.getScheme()) ? "https_proxy" : "http_proxy";
+            String value = get(var);
+            if (value == null) {
+                return List.of(Proxy.NO_PROXY);
+            }
+            URI p = URI.create(value.contains("://") ? value : "http://" + value);
+            int port = p.getPort() > 0 ? p.getPort() : 8080;
+            return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.getHost(), port)));
+        }
+
+        private boolean noProxy(String host) {
+            String list = get("no_proxy");
+            if (list == null) {
+                return false;
+            }
+            for (String entry : list.split(",")) {
+                String e = entry.trim().toLowerCase(Locale.ROOT);
+                if (e.equals("*") || (!e.isEmpty() && (host.equals(e.replaceFirst("^\\.", "")) || host.endsWith(e.startsWith(".") ? e : "." + e)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private String get(String name) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                v = env.get(name.toUpperCase(Locale.ROOT));
+            }
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            // Nothing to remember: the request itself fails and is retried.
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.modeldepot.download;
+
+import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.cli.Version;
+import dev.modeldepot.util.Redact;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sends GETs for one file and follows redirects by hand, so that the Authorization header and
+ * custom headers go only to the origin they were meant for: a redirect to a CDN on another host
+ * gets neither (the JDK's own redirect handling would keep custom headers).
+ */
+final class HttpFetcher {
+    private static final int MAX_REDIRECTS = 10;
+
+    private final DownloadSettings settings;
+    private final URI primary;
+
+    HttpFetcher(DownloadSettings settings, URI primary) {
+        this.settings = settings;
+        this.primary = primary;
+    }
+
+    /** A response whose body has not been read yet; the caller reads or cancels it. */
+    record Reply(HttpResponse<BodyQueue> response, URI uri) {
+        int status() {
+            return response.statusCode();
+        }
+
+        Optional<String> header(String name) {
+            return response.headers().firstValue(name);
+        }
+
+        BodyQueue body() {
+            return response.body();
+        }
+    }
+
+    /**
+     * GET {@code start} with the given range headers (which do follow redirects: they are about
+     * the bytes, not about who we are). Network failures and timeouts become RETRY.
+     */
+    Reply get(URI start, Map<String, String> rangeHeaders) throws FetchException, InterruptedException {
+        URI uri = start;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET()
+                    .timeout(settings.stallTimeout())
+                    .header("User-Agent", Version.USER_AGENT);
+            rangeHeaders.forEach(b::header);
+            boolean home = sameOrigin(uri, primary);
+            if (home) {
+                for (String h : settings.headers()) {
+                    int colon = h.indexOf(':');
+                    try {
+                        b.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+                    } catch (IllegalArgumentException e) {
+                        throw DepotException.badInput("header '" + h.substring(0, colon).trim() + "' cannot be set by a download");
+                    }
+                }
+            }
+            authorization(uri).ifPresent(token -> b.header("Authorization", "Bearer " + token));
+            HttpResponse<BodyQueue> response;
+            try {
+                response = settings.http().send(b.build(), info -> new BodyQueue());
+            } catch (HttpTimeoutException e) {
+                throw new FetchException(FetchException.Kind.RETRY, "no response from " + host(uri) + " within " + settings.stallTimeout().toSeconds() + " s");
+            } catch (IOException e) {
+                throw new FetchException(FetchException.Kind.RETRY, "connection to " + host(uri) + " failed (" + describe(e) + ")");
+            }
+            int status = response.statusCode();
+            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                response.body().cancel();
+                String location = response.headers().firstValue("Location").orElseThrow(() ->
+                        new FetchException(FetchException.Kind.PERMANENT, host(start) + " answered a redirect without a Location", status, -1));
+                uri = uri.resolve(location.trim());
+                continue;
+            }
+            return new Reply(response, uri);
+        }
+        throw new FetchException(FetchException.Kind.PERMANENT, "more than " + MAX_REDIRECTS + " redirects starting at " + Redact.url(start));
+    }
+
+    /**
+     * --token goes to its own origin (default: the primary URL's), HF_TOKEN only to the Hugging
+     * Face endpoint; neither ever leaves the primary URL's origin through a redirect.
+     */
+    Optional<String> authorization(URI uri) {
+        if (!sameOrigin(uri, primary)) {
+            return Optional.empty();
+        }
+        if (settings.token() != null) {
+            URI tokenOrigin = settings.tokenHost() == null ? primary : URI.create(settings.tokenHost());
+            if (sameOrigin(uri, tokenOrigin)) {
+                return Optional.of(settings.token());
+            }
+        }
+        if (settings.hfToken() != null && settings.hfEndpoint() != null && sameOrigin(uri, settings.hfEndpoint())) {
+            return Optional.of(settings.hfToken());
+        }
+        return Optional.empty();
+    }
+
+    /** Scheme, host and port: what a browser calls an origin. */
+    static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(lower(a.getScheme()), lower(b.getScheme()))
+                && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    static String origin(URI u) {
+        return lower(u.getScheme()) + "://" + lower(u.getHost()) + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() > 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    static String host(URI u) {
+        return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getClass().getSimpleName();
+        }
+        return Redact.text(m);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.modeldepot.download;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.modeldepot.util.AtomicFiles;
+import dev.modeldepot.util.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What a resume needs, saved atomically beside the partial file. Never holds a secret: the URL
+ * is stored redacted plus a hash of the full URL (to notice a different source), no headers.
+ *
+ * @param url           the URL, redacted (for people reading the file)
+ * @param urlHash       SHA-256 of the full URL
+ * @param size          remote size, -1 when unknown
+ * @param etag          validator sent back in If-Range (null when the server gave none)
+ * @param lastModified  the other validator, used when there is no ETag
+ * @param segmentSize   how the file was cut, so segments line up again
+ * @param completed     byte ranges [from, to) already on disk
+ * @param hashedBytes   how far the hash had got (informational: the digest itself is recomputed on resume)
+ */
+record PartialState(int version, String url, String urlHash, long size, String etag, String lastModified,
+                    long segmentSize, List<long[]> completed, long hashedBytes) {
+    static final int VERSION = 1;
+
+    PartialState {
+        completed = completed == null ? List.of() : List.copyOf(completed);
+    }
+
+    @JsonIgnore
+    long completedBytes() {
+        return completed.stream().mapToLong(r -> r[1] - r[0]).sum();
+    }
+
+    /** The validator for If-Range: the ETag if strong or weak, else Last-Modified. */
+    @JsonIgnore
+    String validator() {
+        return etag != null ? etag : lastModified;
+    }
+
+    /**
+     * Temp file plus atomic rename, but no fsync: a killed process loses nothing (the page cache
+     * survives it), and after a power loss a state that claims unsynced bytes only costs a
+     * re-download, because nothing becomes visible before the SHA-256 matches. An fsync every
+     * save would force the whole dirty partial file out on ext4 and stall the transfer.
+     */
+    void save(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, Json.line(this).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.move(tmp, file);
+    }
+
+    /** The saved state, or null when there is none or it cannot be read (then we start over). */
+    static PartialState load(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            PartialState s = Json.MAPPER.readValue(file.toFile(), PartialState.class);
+            return s.version == VERSION ? s : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String hash(String url) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.modeldepot.download;
+
+import dev.modeldepot.download.FetchException.Kind;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One connection: takes the lowest pending segment, fetches the rest of it with Range/If-Range,
+ * checks 206 and Content-Range, writes at positions. A failed or stalled request puts what is
+ * left of its segment back on the list for any worker to pick up.
+ */
+final class RangeWorker implements Runnable {
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+    private final Transfer t;
+    private final URI uri;
+
+    RangeWorker(Transfer transfer, URI uri) {
+        this.t = transfer;
+        this.uri = uri;
+    }
+
+    @Override
+    public void run() {
+        Segments segments = t.segments;
+        while (!t.stopped()) {
+            Integer i = segments.take();
+            if (i == null) {
+                if (segments.allDone() || t.active.get() == 0) {
+                    return;
+                }
+                sleep(20); // another worker may still put a failed range back
+                continue;
+            }
+            if (segments.complete(i)) {
+                continue;
+            }
+            t.active.incrementAndGet();
+            try {
+                fetch(i);
+            } catch (FetchException e) {
+                segments.requeue(i);
+                if (e.kind != Kind.RETRY || t.single) {
+                    t.fail(e); // a single stream cannot continue mid-way: the transfer starts it over
+                    return;
+                }
+                int attempt = t.failures.incrementAndGet();
+                if (attempt > t.settings.retries()) {
+                    t.fail(new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + t.settings.retries() + " retries)", e.status, -1));
+                    return;
+                }
+                long delay = Backoff.delayMillis(attempt, e.retryAfterMillis);
+                t.listener.onEvent(new DownloadEvent.Retry(t.request.label(), attempt, e.getMessage(), delay));
+                sleep(delay);
+            } catch (IOException e) {
+                segments.requeue(i);
+                t.fail(e); // the local disk, not the network: retrying will not help
+                return;
+            } catch (InterruptedException e) {
+                segments.requeue(i);
+                return;
+            } catch (RuntimeException e) {
+                segments.requeue(i);
+                t.fail(e);
+                return;
+            } finally {
+                t.active.decrementAndGet();
+            }
+        }
+    }
+
+    private void fetch(int i) throws IOException, InterruptedException {
+        Segments s = t.segments;
+        long from = s.start(i) + s.done(i);
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (!t.single) {
+            headers.put("Range", "bytes=" + from + "-" + (s.end(i) - 1));
+            String validator = t.ifRangeValidator();
+            if (validator != null) {
+                headers.put("If-Range", validator);
+            }
+        }
+        HttpFetcher.Reply reply = t.fetcher.get(uri, headers);
+        BodyQueue body = reply.body();
+        try {
+            check(reply, from, s.end(i) - 1);
+            stream(i, body);
+        } finally {
+            body.cancel();
+        }
+    }
+
+    /** Every answer is checked: a wrong status, range or validator never reaches the file. */
+    private void check(HttpFetcher.Reply reply, long from, long to) throws FetchException {
+        int status = reply.status();
+        String etag = reply.header("ETag").orElse(null);
+        if (t.single) {
+            if (status != 200) {
+                throw statusFailure(reply);
+            }
+            return;
+        }
+        if (status == 206) {
+            Matcher m = CONTENT_RANGE.matcher(reply.header("Content-Range").orElse(""));
+            if (!m.matches() || Long.parseLong(m.group(1)) != from || Long.parseLong(m.group(2)) > to) {
+                throw new FetchException(Kind.RETRY, "server answered bytes " + reply.header("Content-Range").orElse("(no Content-Range)") + " to a request for bytes " + from + "-" + to);
+            }
+            if (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != t.size) {
+                throw new FetchException(Kind.CHANGED, "the file's size on the server changed from " + t.size + " to " + m.group(3) + " bytes");
+            }
+            if (etag != null && t.etag != null && !etag.equals(t.etag)) {
+                throw new FetchException(Kind.CHANGED, "the file changed on the server (ETag " + t.etag + " became " + etag + ")");
+            }
+            return;
+        }
+        if (status == 200) {
+            boolean changed = (etag != null && t.etag != null && !etag.equals(t.etag))
+                    || (t.etag == null && t.lastModified != null && !t.lastModified.equals(reply.header("Last-Modified").orElse(t.lastModified)));
+            throw new FetchException(changed ? Kind.CHANGED : Kind.NO_RANGES,
+                    changed ? "the file changed on the server" : "the server sent the whole file to a ranged request");
+        }
+        if (status == 416) {
+            throw new FetchException(Kind.CHANGED, "the server refused the saved range (416): the partial is stale");
+        }
+        throw statusFailure(reply);
+    }
+
+    FetchException statusFailure(HttpFetcher.Reply reply) {
+        int status = reply.status();
+        long retryAfter = Backoff.parseRetryAfter(reply.header("Retry-After").orElse(null), t.settings.clock());
+        return new FetchException(Backoff.classify(status), Transfer.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
+    }
+
+    private void stream(int i, BodyQueue body) throws IOException, InterruptedException {
+        Segments s = t.segments;
+        long stallMillis = Math.max(1, t.settings.stallTimeout().toMillis());
+        long poll = Math.min(250, stallMillis);
+        long lastData = System.nanoTime();
+        long got = 0;
+        while (true) {
+            if (t.stopped()) {
+                return;
+            }
+            List<ByteBuffer> chunk;
+            try {
+                chunk = body.next(poll);
+            } catch (IOException e) {
+                throw new FetchException(Kind.RETRY, "connection to " + HttpFetcher.host(uri) + " broke after " + got + " bytes (" + HttpFetcher.describe(e) + ")");
+            }
+            if (chunk == BodyQueue.NOTHING_YET) {
+                if ((System.nanoTime() - lastData) / 1_000_000 >= stallMillis) {
+                    throw new FetchException(Kind.RETRY, "no data from " + HttpFetcher.host(uri) + " for " + t.settings.stallTimeout().toSeconds() + " s; range re-queued");
+                }
+                continue;
+            }
+            if (chunk == null) {
+                if (s.size < 0) {
+                    s.endStream();
+                    return;
+                }
+                if (!s.complete(i)) {
+                    throw new FetchException(Kind.RETRY, "the body from " + HttpFetcher.host(uri) + " ended early (truncated after " + got + " bytes)");
+                }
+                return;
+            }
+            lastData = System.nanoTime();
+            if (s.size >= 0 && s.complete(i)) {
+                return; // anything past the requested range is ignored
+            }
+            for (ByteBuffer b : chunk) {
+                long pos = s.start(i) + s.done(i);
+                long room = s.end(i) - pos;
+                if (room <= 0) {
+                    break;
+                }
+                if (b.remaining() > room) {
+                    b.limit(b.position() + (int) room);
+                }
+                int n = b.remaining();
+                t.throttle.acquire(n);
+                t.settings.writer().write(t.channel, b, pos);
+                s.advance(i, n);
+                t.fetched.addAndGet(n);
+                got += n;
+            }
+            if (got > 0) {
+                t.failures.set(0); // progress: the count is of failures in a row
+            }
+            body.more(); // read on to the end of the body so the connection can be reused
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
