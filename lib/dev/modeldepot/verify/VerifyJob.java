@@ -1,0 +1,22 @@
+package dev.modeldepot.verify;
+
+import java.nio.file.Path;
+
+/**
+ * One file to verify.
+ *
+ * @param model          "model:variant" for store files, null for ad-hoc files
+ * @param name           how the user knows the file (its registry path, its sums-file name)
+ * @param stampKey       key in the StampBook; null to neither trust nor record stamps
+ * @param expectedSha256 null when unknown
+ * @param expectedSize   -1 when unknown
+ * @param format         null to go by the extension
+ */
+public record VerifyJob(String model, String name, Path path, String stampKey, String expectedSha256,
+                        long expectedSize, String format) {
+
+    /** An ad-hoc file, stamped by its absolute path. */
+    public static VerifyJob ofFile(Path path, String expectedSha256, long expectedSize, String format) {
+        return new VerifyJob(null, path.toString(), path, StampBook.keyOf(path), expectedSha256, expectedSize, format);
+    }
+}
