@@ -86,6 +86,10 @@ final class PositionalReader {
         return at(1, what).get() & 0xff;
     }
 
+    int u16(String what) throws IOException, FormatError {
+        return at(2, what).getShort() & 0xffff;
+    }
+
     int i32(String what) throws IOException, FormatError {
         return at(4, what).getInt();
     }

@@ -36,7 +36,7 @@ final class ZipCheck {
         long eocd = findEocd(ch, size);
         PositionalReader r = new PositionalReader(ch, size, 1 << 16);
         r.seek(eocd + 10);
-        long entries = r.u32("entry count") & 0xffff;
+        long entries = r.u16("entry count");
         long cdSize = r.u32("central directory size");
         long cdOffset = r.u32("central directory offset");
         long cdEnd = eocd;
@@ -73,16 +73,16 @@ final class ZipCheck {
             r.skip(16, "central entry");
             long compressed = r.u32("compressed size");
             long uncompressed = r.u32("uncompressed size");
-            int nameLength = r.u8("name length") | r.u8("name length") << 8;
-            int extraLength = r.u8("extra length") | r.u8("extra length") << 8;
-            int commentLength = r.u8("comment length") | r.u8("comment length") << 8;
+            int nameLength = r.u16("name length");
+            int extraLength = r.u16("extra length");
+            int commentLength = r.u16("comment length");
             r.skip(8, "central entry");
             long local = r.u32("local header offset");
             byte[] name = r.bytes(nameLength, "entry name");
             long extraEnd = r.position() + extraLength;
             while (r.position() + 4 <= extraEnd) {
-                int id = r.u8("extra id") | r.u8("extra id") << 8;
-                int len = r.u8("extra length") | r.u8("extra length") << 8;
+                int id = r.u16("extra id");
+                int len = r.u16("extra length");
                 long next = r.position() + len;
                 if (id == 1) {
                     if (uncompressed == 0xffffffffL) {
@@ -121,8 +121,8 @@ final class ZipCheck {
             throw new FormatError("the local header of entry " + shown + " is damaged (offset " + offset + ")");
         }
         r.skip(22, "local header");
-        int nameLength = r.u8("name length") | r.u8("name length") << 8;
-        int extraLength = r.u8("extra length") | r.u8("extra length") << 8;
+        int nameLength = r.u16("name length");
+        int extraLength = r.u16("extra length");
         if (!Arrays.equals(name, r.bytes(nameLength, "local name"))) {
             throw new FormatError("entry " + shown + " has a different name in its local header");
         }
