@@ -15,8 +15,12 @@ import java.nio.file.Path;
 public record VerifyJob(String model, String name, Path path, String stampKey, String expectedSha256,
                         long expectedSize, String format) {
 
-    /** An ad-hoc file, stamped by its absolute path. */
+    /**
+     * An ad-hoc file, stamped by its absolute path; a format given explicitly is part of the key,
+     * because a stamp only vouches for the structural check it passed.
+     */
     public static VerifyJob ofFile(Path path, String expectedSha256, long expectedSize, String format) {
-        return new VerifyJob(null, path.toString(), path, StampBook.keyOf(path), expectedSha256, expectedSize, format);
+        String key = StampBook.keyOf(path) + (format == null ? "" : " as " + format.toLowerCase(java.util.Locale.ROOT));
+        return new VerifyJob(null, path.toString(), path, key, expectedSha256, expectedSize, format);
     }
 }
