@@ -93,7 +93,6 @@ final class GgufCheck {
         if (dataStart > size && tensors > 0) {
             throw new FormatError("truncated: the tensor data section would start at " + dataStart + " past the end of the file (" + size + ")");
         }
-        long end = dataStart;
         for (int t = 0; t < tensors; t++) {
             if (offsets[t] < 0 || offsets[t] % alignment != 0) {
                 throw new FormatError("tensor " + names[t] + " data offset " + Long.toUnsignedString(offsets[t]) + " is not aligned to " + alignment);
@@ -102,7 +101,6 @@ final class GgufCheck {
             if (tensorEnd > size || tensorEnd < 0) {
                 throw new FormatError("truncated: tensor " + names[t] + " ends at byte " + tensorEnd + " but the file has " + size);
             }
-            end = Math.max(end, tensorEnd);
         }
         return "GGUF v" + version + (architecture == null ? "" : " (" + architecture + ")") + ", " + kvs
                 + " metadata keys, " + tensors + " tensors, data aligned to " + alignment + " and within the file";

@@ -16,22 +16,19 @@ final class JsonCheck {
     static String check(FileChannel ch, long size) throws IOException, FormatError {
         ch.position(0);
         InputStream in = Channels.newInputStream(ch);
-        long tokens = 0;
         try (JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new FormatError("the file holds no JSON value");
             }
             p.skipChildren();
-            tokens++;
             if (p.nextToken() != null) {
                 throw new FormatError("there is more after the JSON value (line " + p.currentLocation().getLineNr() + ")");
             }
             return "JSON " + (first == JsonToken.START_OBJECT ? "object" : first == JsonToken.START_ARRAY ? "array" : "value") + " parses";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new FormatError("JSON does not parse" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
-                    + (tokens == 0 ? "" : ""));
+            throw new FormatError("JSON does not parse" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()));
         }
     }
 }
