@@ -22,7 +22,7 @@ if ! DEPS=$(mvn -B -o -q dependency:build-classpath -Dmdep.outputFile=/dev/stdou
     "$M2"/commons-codec/commons-codec/1.18.0/commons-codec-1.18.0.jar | tr '\n' ':')
 fi
 CP="target/classes:$DEPS"
-bench() { java -Xmx512m -cp "$CP" dev.modeldepot.verify.VerifyBench "$@"; }
+bench() { java -Xmx512m -cp "$CP" dev.modeldepot.verify.bench.VerifyBench "$@"; }
 # Runs a tool on the big file; prints NAME_seconds (wall), NAME_cpu_seconds (user+sys) and NAME_mbps.
 tool() {
   local name=$1; shift

@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify-model-integrity", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Checks model files: SHA-256 against the registry or a SHA256SUMS file, and the structure of",
-                "GGUF, safetensors, zip-based PyTorch, ONNX and JSON files. Unchanged files verified before are",
-                "trusted from their stamp (size, mtime, inode) in milliseconds; --deep re-hashes everything."},
+        description = "Checks model files: SHA-256 against the registry or a SHA256SUMS file, and the structure of "
+                + "GGUF, safetensors, zip-based PyTorch, ONNX and JSON files. Files verified before and unchanged since "
+                + "(same size, mtime and inode) are trusted from their stamp in milliseconds; --deep re-hashes everything.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:all files ok", "1:files missing (nothing corrupt)", "2:bad input", "3:a file is corrupt (size, SHA-256 or structure)"})
 public class VerifyCommand implements Callable<Integer> {

@@ -1,4 +1,11 @@
-package dev.modeldepot.verify;
+package dev.modeldepot.verify.bench;
+
+import dev.modeldepot.verify.FileVerifier;
+import dev.modeldepot.verify.SampleFiles;
+import dev.modeldepot.verify.StampBook;
+import dev.modeldepot.verify.VerificationResult;
+import dev.modeldepot.verify.VerifyJob;
+import dev.modeldepot.verify.VerifyRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +17,8 @@ import java.util.Locale;
 
 /**
  * The benchmark's in-process side (bench/verify-bench.sh), run with plain `java -cp` so JVM and
- * JBang start-up stay out of the figures. Prints key=value lines.
+ * JBang start-up stay out of the figures. Prints key=value lines. In its own package so the
+ * scripts' //SOURCES globs (one folder each) never see a second main().
  *
  * <pre>
  *   gen-gguf FILE BYTES | gen-safetensors FILE BYTES
@@ -44,7 +52,12 @@ public final class VerifyBench {
 
     /** Gets the digest loop compiled before anything is timed, as it is in a long-running process. */
     private static void warmUp() {
-        var digest = FileVerifier.newDigest();
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         var buffer = java.nio.ByteBuffer.allocateDirect(FileVerifier.BUFFER_BYTES);
         for (int i = 0; i < 48; i++) {
             digest.update(buffer.clear());
