@@ -125,6 +125,10 @@ public class VerifyCommand implements Callable<Integer> {
         } else {
             work = storeJobs(common.loadRegistry(), common.storeRoot());
             stamps = StampBook.forStore(common.storeRoot());
+            if (work.isEmpty() && !common.json) {
+                console.info("no model variant is in the store at " + common.storeRoot() + "; nothing to verify");
+                return 0;
+            }
         }
         return run(console, work, stamps, malformed);
     }
