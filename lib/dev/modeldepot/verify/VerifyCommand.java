@@ -44,8 +44,8 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Verify every model variant present in the store.")
     boolean all;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "Verify any file.")
-    Path file;
+    @Option(names = "--file", paramLabel = "PATH", description = "Verify any file (repeatable).")
+    List<Path> files = new ArrayList<>();
 
     @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of --file.")
     String sha256;
@@ -83,6 +83,7 @@ public class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Console console = common.console();
+        Path file = files.isEmpty() ? null : files.get(0);
         int modes = (file != null ? 1 : 0) + (sums != null ? 1 : 0) + (generate != null ? 1 : 0)
                 + (!models.isEmpty() || profile != null || all ? 1 : 0);
         if (modes != 1) {
@@ -90,6 +91,9 @@ public class VerifyCommand implements Callable<Integer> {
         }
         if ((sha256 != null || format != null) && file == null) {
             throw DepotException.badInput("--sha256 and --format apply to --file only");
+        }
+        if (sha256 != null && files.size() > 1) {
+            throw DepotException.badInput("--sha256 needs exactly one --file");
         }
         if (sha256 != null && !HEX64.matcher(sha256).matches()) {
             throw DepotException.badInput("--sha256 must be 64 hexadecimal characters");
@@ -113,7 +117,7 @@ public class VerifyCommand implements Callable<Integer> {
         List<VerifyJob> work;
         StampBook stamps;
         if (file != null) {
-            work = List.of(VerifyJob.ofFile(file, sha256, -1, format));
+            work = files.stream().map(f -> VerifyJob.ofFile(f, sha256, -1, format)).toList();
             stamps = StampBook.forAdHocFiles(common.storeRoot());
         } else if (sums != null) {
             Sha256Sums.Parsed parsed = readSums(sums);

@@ -117,7 +117,8 @@ class VerifyCommandTest {
         for (List<String> args : List.<List<String>>of(List.of(), List.of("nosuchmodel"), List.of("llava:q9"), List.of("--profile", "nope"),
                 List.of("--file", "x.gguf", "--sha256", "xyz"), List.of("llava", "--file", "x.gguf"),
                 List.of("--file", "x", "--quarantine", "--delete"), List.of("llava", "--quarantine"),
-                List.of("--sums", dir.resolve("absent").toString()), List.of("--registry-entries", "--file", "x"))) {
+                List.of("--sums", dir.resolve("absent").toString()), List.of("--registry-entries", "--file", "x"),
+                List.of("--file", "a.gguf", "--file", "b.gguf", "--sha256", "a".repeat(64)))) {
             Run r = run(args.toArray(String[]::new));
             assertEquals(2, r.exitCode(), args + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), args + ": " + r.err());
@@ -142,6 +143,18 @@ class VerifyCommandTest {
         Run mislabelled = run("--file", f.toString(), "--format", "gguf");
         assertEquals(3, mislabelled.exitCode());
         assertTrue(mislabelled.out().contains("BAD_FORMAT") && mislabelled.out().contains("GGUF magic"), mislabelled.out());
+    }
+
+    @Test
+    void severalFilesAtOnceKeepTheirOrder() throws Exception {
+        Path a = ModelFiles.onnx(dir.resolve("dl/a.onnx"));
+        Path b = ModelFiles.torchZip(dir.resolve("dl/b.pt"), 100);
+        Run r = run("--file", a.toString(), "--file", b.toString(), "--file", dir.resolve("dl/c.gguf").toString(), "--json");
+        assertEquals(1, r.exitCode());
+        JsonNode files = json(r).get("files");
+        assertEquals(List.of("UNVERIFIABLE", "UNVERIFIABLE", "MISSING"),
+                List.of(files.get(0).get("verdict").asText(), files.get(1).get("verdict").asText(), files.get(2).get("verdict").asText()));
+        assertEquals(b.toString(), files.get(1).get("path").asText());
     }
 
     @Test
