@@ -36,19 +36,28 @@ public final class FileVerifier {
         if (!Files.isRegularFile(file)) {
             return VerificationResult.missing(file, expected, fmt);
         }
-        long size = Files.size(file);
-        FormatCheck formatCheck = FormatChecks.check(file, format);
-        if (expectedSize >= 0 && size != expectedSize) {
-            // Not hashed: a file of the wrong size cannot match, and hashing 20 GB to say so wastes minutes.
-            return new VerificationResult(file, size, expected, null, formatCheck, Verdict.WRONG_SIZE,
-                    "size is " + size + " bytes, expected " + expectedSize + (size < expectedSize ? " (truncated or incomplete)" : ""),
-                    secondsSince(started));
-        }
-        String actual;
+        long size;
+        FormatCheck formatCheck;
+        String actual = null;
         try {
+            size = Files.size(file);
+            formatCheck = FormatChecks.check(file, format);
+            if (expectedSize >= 0 && size != expectedSize) {
+                // Not hashed: a file of the wrong size cannot match, and hashing 20 GB to say so wastes minutes.
+                return new VerificationResult(file, size, expected, null, formatCheck, Verdict.WRONG_SIZE,
+                        "size is " + size + " bytes, expected " + expectedSize + (size < expectedSize ? " (truncated or incomplete)" : ""),
+                        secondsSince(started));
+            }
             actual = sha256(file, bytesHashed);
+        } catch (java.io.InterruptedIOException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             return VerificationResult.missing(file, expected, fmt);
+        } catch (IOException e) {
+            // Like sha256sum's "FAILED open or read": this file is unusable, the run goes on.
+            String why = dev.modeldepot.cli.Cli.messageOf(e);
+            return new VerificationResult(file, -1, expected, null, FormatCheck.notChecked(fmt, "cannot read the file"),
+                    Verdict.MISSING, "cannot read the file: " + why, secondsSince(started));
         }
         return judge(file, size, expected, actual, formatCheck, secondsSince(started));
     }

@@ -137,6 +137,15 @@ final class GgufCheck {
         return length <= 4096 ? r.utf8((int) length, what) : skipAndName(r, length, what);
     }
 
+    /** A string value nobody reads (vocabularies hold 100k+ of them): bounds-checked, not decoded. */
+    private static void skipString(PositionalReader r, boolean v1, String what) throws IOException, FormatError {
+        long length = v1 ? r.u32("length of " + what) : r.i64("length of " + what);
+        if (length < 0 || length > MAX_STRING) {
+            throw new FormatError("implausible string length " + Long.toUnsignedString(length) + " in " + what);
+        }
+        r.skip(length, what);
+    }
+
     private static String skipAndName(PositionalReader r, long length, String what) throws FormatError {
         r.skip(length, what);
         return "";
@@ -149,7 +158,7 @@ final class GgufCheck {
             case 2, 3 -> r.skip(2, key);
             case 4, 5, 6 -> r.skip(4, key);
             case 10, 11, 12 -> r.skip(8, key);
-            case 8 -> string(r, v1, key);
+            case 8 -> skipString(r, v1, key);
             case 9 -> {
                 if (depth > 2) {
                     throw new FormatError("arrays nested too deeply in " + key);

@@ -9,7 +9,7 @@ public enum Verdict {
     OK,
     /** No checksum to compare with, but the structure (if checkable) is fine. */
     UNVERIFIABLE,
-    /** The file is not there. */
+    /** The file is not there, or cannot be read (sha256sum -c: "FAILED open or read"). */
     MISSING,
     /** Present, but not the size the registry says. */
     WRONG_SIZE,

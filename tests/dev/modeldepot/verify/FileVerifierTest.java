@@ -105,6 +105,16 @@ class FileVerifierTest {
     }
 
     @Test
+    void anUnreadableFileIsReportedNotThrown() throws Exception {
+        // A real read error without root-proof permissions: reading /proc/self/mem at offset 0 fails with EIO.
+        Path mem = Path.of("/proc/self/mem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(mem), "needs Linux /proc");
+        VerificationResult r = verifier.verify(mem, null, -1, null, null);
+        assertEquals(Verdict.MISSING, r.verdict());
+        assertTrue(r.detail().startsWith("cannot read the file: "), r.detail());
+    }
+
+    @Test
     void runExitCodeCorruptionBeatsMissingBeatsOk() {
         assertEquals(ExitCode.OK, Verdict.exitCodeOf(List.of(Verdict.OK, Verdict.UNVERIFIABLE)));
         assertEquals(ExitCode.FAILED, Verdict.exitCodeOf(List.of(Verdict.OK, Verdict.MISSING)));
