@@ -15,13 +15,17 @@ final class GgufCheck {
     static final long MAX_KV = 1L << 20;
     static final long MAX_STRING = 1L << 30;
 
-    /** {block size, bytes per block} by ggml type id; {0, 0} for ids no longer in use. */
+    /**
+     * {block size, bytes per block} by ggml type id; {0, 0} for ids no longer in use. Checked
+     * against the table of Hugging Face's GGUF parser (@huggingface/gguf); a type id past the end
+     * gets its offset checked but not its length.
+     */
     static final int[][] TYPE_SIZES = {
         {1, 4}, {1, 2}, {32, 18}, {32, 20}, {0, 0}, {0, 0}, {32, 22}, {32, 24}, {32, 34}, {32, 36},
         {256, 84}, {256, 110}, {256, 144}, {256, 176}, {256, 210}, {256, 292}, {256, 66}, {256, 74},
         {256, 98}, {256, 50}, {32, 18}, {256, 110}, {256, 82}, {256, 136}, {1, 1}, {1, 2}, {1, 4},
         {1, 8}, {1, 8}, {256, 56}, {1, 2}, {0, 0}, {0, 0}, {0, 0}, {256, 54}, {256, 66}, {0, 0},
-        {0, 0}, {0, 0}, {32, 17},
+        {0, 0}, {0, 0}, {32, 17}, {64, 36}, {128, 18}, {64, 18},
     };
 
     private GgufCheck() {}

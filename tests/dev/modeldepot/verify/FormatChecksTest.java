@@ -74,6 +74,11 @@ class FormatChecksTest {
         ModelFiles.patch(g, endOf(g, "token_embd.weight"), le32(7));
         assertFailed(FormatChecks.check(g, null), "token_embd.weight has 7 dimensions");
 
+        // token_embd.weight: name, n_dims (4), two dims (16), then its ggml type: Q8_K has 256-wide blocks.
+        Files.copy(f, g, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ModelFiles.patch(g, endOf(g, "token_embd.weight") + 4 + 16, le32(15));
+        assertFailed(FormatChecks.check(g, null), "token_embd.weight row of 64 is not a multiple of its type's block of 256");
+
         // output_norm.weight: name, n_dims (4), one dim (8), type (4), then its data offset.
         Files.copy(f, g, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         long offsetField = endOf(g, "output_norm.weight") + 4 + 8 + 4;
