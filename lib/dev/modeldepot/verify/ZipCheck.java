@@ -64,6 +64,8 @@ final class ZipCheck {
             throw new FormatError("the central directory (" + cdSize + " bytes at " + cdOffset + ") does not fit before its end record at " + cdEnd);
         }
         r.seek(cdOffset);
+        // A second reader for the local headers: they follow each other, so its window serves many.
+        PositionalReader locals = new PositionalReader(ch, size, 1 << 16);
         boolean pickle = false;
         for (long i = 0; i < entries; i++) {
             long at = r.position();
@@ -102,17 +104,19 @@ final class ZipCheck {
             if (r.position() > cdOffset + cdSize) {
                 throw new FormatError("central directory entries run past its declared size");
             }
-            checkLocal(ch, size, name, local, compressed, cdOffset);
+            checkLocal(locals, name, local, compressed, cdOffset);
             String entryName = new String(name, java.nio.charset.StandardCharsets.UTF_8);
             pickle |= entryName.endsWith("data.pkl");
+        }
+        if (r.position() != cdOffset + cdSize) {
+            throw new FormatError("the central directory holds more than its " + entries + " declared entries");
         }
         return "zip archive, " + entries + " entries consistent with their local headers" + (pickle ? " (PyTorch checkpoint)" : "");
     }
 
-    private static void checkLocal(FileChannel ch, long size, byte[] name, long offset, long compressed, long cdOffset)
+    private static void checkLocal(PositionalReader r, byte[] name, long offset, long compressed, long cdOffset)
             throws IOException, FormatError {
         String shown = new String(name, java.nio.charset.StandardCharsets.UTF_8);
-        PositionalReader r = new PositionalReader(ch, size, 512 + name.length);
         if (offset < 0 || offset + 30 > cdOffset) {
             throw new FormatError("entry " + shown + " points outside the archive data (offset " + offset + ")");
         }

@@ -76,7 +76,7 @@ public final class ModelFiles {
     /** A zip laid out like torch.save's: archive/data.pkl, archive/data/0, archive/version. */
     public static Path torchZip(Path file, int tensorBytes) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+        try (ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             zip.setLevel(0);
             put(zip, "archive/data.pkl", new byte[] {(byte) 0x80, 2, ']', 'q', 0, '.'});
             byte[] data = new byte[tensorBytes];

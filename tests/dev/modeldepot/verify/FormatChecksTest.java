@@ -159,6 +159,22 @@ class FormatChecksTest {
     }
 
     @Test
+    void zip64ArchivesAreFollowed() throws Exception {
+        // java.util.zip switches to zip64 records past 65 535 entries.
+        Path big = dir.resolve("many.pt");
+        try (var zip = new java.util.zip.ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(big), 1 << 16))) {
+            zip.setLevel(0);
+            for (int i = 0; i < 70_000; i++) {
+                zip.putNextEntry(new java.util.zip.ZipEntry("archive/data/" + i));
+                zip.closeEntry();
+            }
+        }
+        assertPassed(FormatChecks.check(big, null), "zip archive, 70000 entries");
+        ModelFiles.patch(big, Files.size(big) - 22 - 20 - 56 + 32, le64(69_999));
+        assertFailed(FormatChecks.check(big, null), "holds more than its 69999 declared entries");
+    }
+
+    @Test
     void rawBinIsNotCheckedButRawPtFails() throws Exception {
         Path bin = Files.write(dir.resolve("legacy.bin"), new byte[4096]);
         FormatCheck fc = FormatChecks.check(bin, null);
