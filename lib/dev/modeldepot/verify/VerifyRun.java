@@ -96,6 +96,9 @@ public final class VerifyRun {
             if (stamps != null) {
                 stamps.save();
             }
+            // No tick may land after the final report (it would redraw an erased progress line).
+            ticker.shutdownNow();
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
             if (progress != null) {
                 long d = done.get();
                 progress.accept(new RunProgress(d, bytesTotal, jobs.size(), jobs.size(), rate.add(d), 0, true));
