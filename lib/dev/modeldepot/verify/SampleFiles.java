@@ -25,6 +25,16 @@ public final class SampleFiles {
 
     private SampleFiles() {}
 
+    /** As {@link #writeGguf(Path, long, boolean, long)}, seeded by the file name. */
+    public static long writeGguf(Path file, long approxBytes, boolean mmproj) throws IOException {
+        return writeGguf(file, approxBytes, mmproj, file.getFileName().toString().hashCode());
+    }
+
+    /** As {@link #writeSafetensors(Path, long, long)}, seeded by the file name. */
+    public static void writeSafetensors(Path file, long approxBytes) throws IOException {
+        writeSafetensors(file, approxBytes, file.getFileName().toString().hashCode());
+    }
+
     /**
      * Writes a GGUF v3 file of about {@code approxBytes}: metadata of several types (string, uint32,
      * float32, bool, string array, int32 array), a big F32 tensor and a small one, data aligned to 32.

@@ -22,18 +22,18 @@ public final class ModelFiles {
 
     /** A valid GGUF v3 language model of about the given size. */
     public static Path gguf(Path file, long approxBytes) throws IOException {
-        SampleFiles.writeGguf(file, approxBytes, false, file.getFileName().toString().hashCode());
+        SampleFiles.writeGguf(file, approxBytes, false);
         return file;
     }
 
     /** A valid GGUF CLIP projector (mmproj). */
     public static Path mmproj(Path file, long approxBytes) throws IOException {
-        SampleFiles.writeGguf(file, approxBytes, true, file.getFileName().toString().hashCode());
+        SampleFiles.writeGguf(file, approxBytes, true);
         return file;
     }
 
     public static Path safetensors(Path file, long approxBytes) throws IOException {
-        SampleFiles.writeSafetensors(file, approxBytes, file.getFileName().toString().hashCode());
+        SampleFiles.writeSafetensors(file, approxBytes);
         return file;
     }
 
