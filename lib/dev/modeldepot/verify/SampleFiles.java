@@ -79,8 +79,8 @@ public final class SampleFiles {
         long bigBytes = rows * ROW * 4L;
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("__metadata__", Map.of("format", "pt"));
-        header.put("model.embed_tokens.weight", Map.of("dtype", "F32", "shape", List.of(rows, ROW), "data_offsets", List.of(0, bigBytes)));
-        header.put("model.norm.weight", Map.of("dtype", "F32", "shape", List.of(ROW), "data_offsets", List.of(bigBytes, bigBytes + ROW * 4L)));
+        header.put("model.embed_tokens.weight", tensor(List.of(rows, (long) ROW), 0, bigBytes));
+        header.put("model.norm.weight", tensor(List.of((long) ROW), bigBytes, bigBytes + ROW * 4L));
         byte[] json = Json.line(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer h = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -89,6 +89,15 @@ public final class SampleFiles {
             h.put((byte) ' ');
         }
         writeWithData(file, h.flip(), bigBytes + ROW * 4L, seed);
+    }
+
+    /** Ordered, so the header's bytes (and the file's SHA-256) are the same in every JVM run. */
+    private static Map<String, Object> tensor(List<Long> shape, long begin, long end) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("dtype", "F32");
+        t.put("shape", shape);
+        t.put("data_offsets", List.of(begin, end));
+        return t;
     }
 
     /** Header bytes, then dataBytes of deterministic pseudo-random data, written in large chunks. */

@@ -48,4 +48,19 @@ class SampleFilesTest {
         assertEquals(ModelFiles.sha256(a), ModelFiles.sha256(b));
         assertNotEquals(ModelFiles.sha256(a), ModelFiles.sha256(c));
     }
+
+    @Test
+    void bytesAreTheSameInEveryJvmRun() throws Exception {
+        // Golden values: a map with per-run iteration order in a header once made these differ
+        // between processes; demos and tests of other packages may rely on them being stable.
+        Path gguf = dir.resolve("g.gguf");
+        Path mmproj = dir.resolve("p.gguf");
+        Path st = dir.resolve("s.safetensors");
+        SampleFiles.writeGguf(gguf, 100_000, false, 1);
+        SampleFiles.writeGguf(mmproj, 100_000, true, 1);
+        SampleFiles.writeSafetensors(st, 100_000, 1);
+        assertEquals("1e71528cfb1763c51dd3312f4a7fe76e187ec09c30fb1b833b129ef83cd149a0", ModelFiles.sha256(gguf));
+        assertEquals("ae781bcf33200ea59a7a202f9278bcd338a271a74d14bf43433dff46716c2513", ModelFiles.sha256(mmproj));
+        assertEquals("2520c90707688bb72673c9edcd926e64c921bd9243f6fe0766de26201f8de595", ModelFiles.sha256(st));
+    }
 }
