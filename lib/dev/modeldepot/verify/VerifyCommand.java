@@ -89,6 +89,12 @@ public class VerifyCommand implements Callable<Integer> {
         if (modes != 1) {
             throw DepotException.badInput("say what to verify: MODEL[:VARIANT]..., --profile, --all, --file, --sums or --generate (exactly one of them)");
         }
+        if ((models.isEmpty() ? 0 : 1) + (profile != null ? 1 : 0) + (all ? 1 : 0) > 1) {
+            throw DepotException.badInput("give models, --profile or --all, not several of them");
+        }
+        if (report != null && generate != null) {
+            throw DepotException.badInput("--report goes with a verification, not with --generate (use --json)");
+        }
         if ((sha256 != null || format != null) && file == null) {
             throw DepotException.badInput("--sha256 and --format apply to --file only");
         }

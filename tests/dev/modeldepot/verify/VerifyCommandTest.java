@@ -118,7 +118,9 @@ class VerifyCommandTest {
                 List.of("--file", "x.gguf", "--sha256", "xyz"), List.of("llava", "--file", "x.gguf"),
                 List.of("--file", "x", "--quarantine", "--delete"), List.of("llava", "--quarantine"),
                 List.of("--sums", dir.resolve("absent").toString()), List.of("--registry-entries", "--file", "x"),
-                List.of("--file", "a.gguf", "--file", "b.gguf", "--sha256", "a".repeat(64)))) {
+                List.of("--file", "a.gguf", "--file", "b.gguf", "--sha256", "a".repeat(64)),
+                List.of("llava", "--all"), List.of("--profile", "vision", "clip"),
+                List.of("--generate", dir.toString(), "--report", dir.resolve("r.json").toString()))) {
             Run r = run(args.toArray(String[]::new));
             assertEquals(2, r.exitCode(), args + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), args + ": " + r.err());
