@@ -149,6 +149,29 @@ class Sha256SumsTest {
     }
 
     @Test
+    void oddButLegalFormsMatchSha256sumToo() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("odd"));
+        Path a = ModelFiles.json(data.resolve("a.json"), "[1]");
+        Path b = ModelFiles.json(data.resolve("b.json"), "[2]");
+        Path c = ModelFiles.json(data.resolve("c.json"), "[3]");
+        int[] theirs = new int[1];
+        int[] ours = new int[1];
+        // BSD-tagged lines, a comment, CRLF endings.
+        Path sums = Files.writeString(data.resolve("TAGGED"), "# made by hand\r\nSHA256 (a.json) = " + ModelFiles.sha256(a) + "\r\n"
+                + ModelFiles.sha256(b) + "  b.json\r\n");
+        Map<String, String> expected = sha256sumVerdicts(sums, theirs);
+        assertEquals(Map.of("a.json", "OK", "b.json", "OK"), expected);
+        assertEquals(expected, ourVerdicts(sums, ours));
+        // "HEX name" with one blank: the first line decides that form, so "  c.json" later means " c.json".
+        sums = Files.writeString(data.resolve("REVERSED"), ModelFiles.sha256(a) + " a.json\n"
+                + ModelFiles.sha256(c) + "  c.json\n" + ModelFiles.sha256(b) + "\tb.json\n");
+        expected = sha256sumVerdicts(sums, theirs);
+        assertEquals(Map.of("a.json", "OK", " c.json", "FAILED open or read", "b.json", "OK"), expected);
+        assertEquals(expected, ourVerdicts(sums, ours));
+        assertEquals(1, ours[0]);
+    }
+
+    @Test
     void missingOnlyAndMalformedOnlyHaveTheSameStatusSemantics() throws Exception {
         Path data = Files.createDirectories(dir.resolve("d"));
         Path good = ModelFiles.onnx(data.resolve("m.onnx"));
