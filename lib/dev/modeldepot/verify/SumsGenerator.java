@@ -56,8 +56,11 @@ final class SumsGenerator {
         }
         List<VerifyJob> work = paths.stream().map(p -> new VerifyJob(null, relative(root, p), p, StampBook.keyOf(p), null, -1, null)).toList();
         ProgressLine progress = console.isTty() && !common.json && !common.quiet ? new ProgressLine(console.err()) : null;
-        List<VerificationResult> results = new VerifyRun(new FileVerifier(), StampBook.forAdHocFiles(common.storeRoot()), false, jobs, clock)
-                .run(work, progress == null ? null : progress::show);
+        VerifyRun run = new VerifyRun(new FileVerifier(), StampBook.forAdHocFiles(common.storeRoot()), false, jobs, clock);
+        List<VerificationResult> results = run.run(work, progress == null ? null : progress::show);
+        if (run.stampSaveError() != null) {
+            console.warn("could not save stamps (" + run.stampSaveError() + "); the next check will re-hash");
+        }
         List<Sha256Sums.Entry> sums = new ArrayList<>();
         List<RegistryEntry> entries = new ArrayList<>();
         ExitCode code = ExitCode.OK;

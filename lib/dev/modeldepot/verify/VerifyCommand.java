@@ -146,8 +146,11 @@ public class VerifyCommand implements Callable<Integer> {
     private int run(Console console, List<VerifyJob> work, StampBook stamps, Integer malformed) throws IOException, InterruptedException {
         long started = System.nanoTime();
         ProgressLine progress = console.isTty() && !common.json && !common.quiet ? new ProgressLine(console.err()) : null;
-        List<VerificationResult> results = new VerifyRun(new FileVerifier(), stamps, deep, jobs, clock)
-                .run(work, progress == null ? null : progress::show);
+        VerifyRun verifyRun = new VerifyRun(new FileVerifier(), stamps, deep, jobs, clock);
+        List<VerificationResult> results = verifyRun.run(work, progress == null ? null : progress::show);
+        if (verifyRun.stampSaveError() != null) {
+            console.warn("could not save stamps in " + stamps.file() + " (" + verifyRun.stampSaveError() + "); the next check will re-hash");
+        }
         List<FileReport> files = new ArrayList<>();
         CorruptFiles corrupt = new CorruptFiles(common.storeRoot(), clock);
         for (int i = 0; i < results.size(); i++) {

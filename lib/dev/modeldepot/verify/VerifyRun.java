@@ -26,6 +26,7 @@ public final class VerifyRun {
     private final boolean deep;
     private final int threads;
     private final Clock clock;
+    private volatile String stampSaveError;
 
     /**
      * @param stamps  null to neither trust nor record stamps
@@ -94,7 +95,12 @@ public final class VerifyRun {
                 }
             }
             if (stamps != null) {
-                stamps.save();
+                try {
+                    stamps.save();
+                } catch (IOException e) {
+                    // Stamps are a cache: a read-only store costs the next check a re-hash, not this run.
+                    stampSaveError = dev.modeldepot.cli.Cli.messageOf(e);
+                }
             }
             // No tick may land after the final report (it would redraw an erased progress line).
             ticker.shutdownNow();
@@ -108,6 +114,11 @@ public final class VerifyRun {
             ticker.shutdownNow();
             pool.shutdownNow();
         }
+    }
+
+    /** Why the stamps could not be saved by the last run, or null when they were (or none were due). */
+    public String stampSaveError() {
+        return stampSaveError;
     }
 
     private VerificationResult verifyOne(VerifyJob job, AtomicLong done) throws IOException {

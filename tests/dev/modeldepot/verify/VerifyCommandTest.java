@@ -148,6 +148,17 @@ class VerifyCommandTest {
     }
 
     @Test
+    void anUnwritableStoreOnlyCostsTheStampsWithAWarning() throws Exception {
+        Path f = ModelFiles.onnx(dir.resolve("dl/m.onnx"));
+        // A store root under a regular file cannot be created, even by root.
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        Run r = Run.of(new VerifyCommand(), "--cache-dir", blocker.resolve("store").toString(), "--file", f.toString(),
+                "--sha256", ModelFiles.sha256(f));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("could not save stamps") && r.err().contains("the next check will re-hash"), r.err());
+    }
+
+    @Test
     void severalFilesAtOnceKeepTheirOrder() throws Exception {
         Path a = ModelFiles.onnx(dir.resolve("dl/a.onnx"));
         Path b = ModelFiles.torchZip(dir.resolve("dl/b.pt"), 100);
