@@ -50,6 +50,11 @@ public final class StampBook {
         return open(storeRoot.resolve(".modeldepot").resolve("file-stamps.json"));
     }
 
+    /** The key of a store file in {@link #forStore}: "model:variant/path" (check-models uses the same). */
+    public static String storeKey(String variantKey, String path) {
+        return variantKey + "/" + path;
+    }
+
     /** The key of an ad-hoc file: its absolute normalised path. */
     public static String keyOf(Path file) {
         return file.toAbsolutePath().normalize().toString();

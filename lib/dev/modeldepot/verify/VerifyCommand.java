@@ -230,7 +230,7 @@ public class VerifyCommand implements Callable<Integer> {
         for (VariantRef ref : refs) {
             Path folder = variantFolder(storeRoot, ref.model().id(), ref.variant().id());
             for (ModelFile f : ref.variant().files()) {
-                work.add(new VerifyJob(ref.key(), f.path(), folder.resolve(f.path()), ref.key() + "/" + f.path(),
+                work.add(new VerifyJob(ref.key(), f.path(), folder.resolve(f.path()), StampBook.storeKey(ref.key(), f.path()),
                         f.sha256(), f.size(), f.format()));
             }
         }
