@@ -53,6 +53,8 @@ class FormatChecksTest {
         Files.copy(f, g, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ModelFiles.patch(g, 4, le32(9));
         assertFailed(FormatChecks.check(g, null), "unsupported GGUF version 9");
+        ModelFiles.patch(g, 4, le32(2));
+        assertPassed(FormatChecks.check(g, null), "GGUF v2 (llama)");
         Files.copy(f, g, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ModelFiles.patch(g, 8, le64(1L << 40));
         assertFailed(FormatChecks.check(g, null), "implausible tensor count");
