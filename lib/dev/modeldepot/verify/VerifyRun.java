@@ -52,12 +52,10 @@ public final class VerifyRun {
         RateWindow rate = new RateWindow(clock, 5_000);
         long bytesTotal = total;
         Runnable report = () -> {
-            if (progress != null) {
-                long d = done.get();
-                double speed = rate.add(d);
-                long eta = speed > 0 ? (long) Math.ceil(Math.max(0, bytesTotal - d) / speed) : -1;
-                progress.accept(new RunProgress(d, bytesTotal, filesDone.get(), jobs.size(), speed, eta, false));
-            }
+            long d = done.get();
+            double speed = rate.add(d);
+            long eta = speed > 0 ? (long) Math.ceil(Math.max(0, bytesTotal - d) / speed) : -1;
+            progress.accept(new RunProgress(d, bytesTotal, filesDone.get(), jobs.size(), speed, eta, false));
         };
         int poolSize = Math.max(1, Math.min(threads, jobs.size()));
         ExecutorService pool = Executors.newFixedThreadPool(poolSize, r -> {
@@ -71,7 +69,9 @@ public final class VerifyRun {
             return t;
         });
         try {
-            ticker.scheduleAtFixedRate(report, 0, 500, TimeUnit.MILLISECONDS);
+            if (progress != null) {
+                ticker.scheduleAtFixedRate(report, 0, 500, TimeUnit.MILLISECONDS);
+            }
             List<Future<VerificationResult>> futures = new ArrayList<>();
             for (VerifyJob job : jobs) {
                 futures.add(pool.submit(() -> {
