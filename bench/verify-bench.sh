@@ -62,6 +62,8 @@ cat "$BIG" "${PARTS[@]}" >/dev/null   # into the page cache, so every tool reads
 
 # Best of the rounds (highest throughput, least CPU), then the ratios.
 awk -F= '
+  /^ours_parallel_1_mbps=/ { one = $2 + 0 }
+  /^ours_parallel_all_mbps=/ { rounds = rounds sprintf(" %.2f", ($2 + 0) / one) }
   /_mbps=/ { if (!($1 in v) || $2 + 0 > v[$1]) v[$1] = $2 + 0; next }
   /_cpu_seconds=/ { if (!($1 in v) || $2 + 0 < v[$1]) v[$1] = $2 + 0; next }
   END {
@@ -69,6 +71,7 @@ awk -F= '
     printf "ratio_ours_vs_sha256sum=%.2f\n", v["ours_single_mbps"] / v["sha256sum_mbps"];
     printf "ratio_ours_vs_openssl=%.2f\n", v["ours_single_mbps"] / v["openssl_mbps"];
     printf "ratio_parallel_vs_one_at_a_time=%.2f\n", v["ours_parallel_all_mbps"] / v["ours_parallel_1_mbps"];
+    printf "ratio_parallel_vs_one_at_a_time_per_round=%s\n", rounds;
     printf "cpu_ratio_ours_vs_sha256sum=%.2f\n", v["sha256sum_cpu_seconds"] / v["ours_single_cpu_seconds"];
     printf "cpu_ratio_ours_vs_openssl=%.2f\n", v["openssl_cpu_seconds"] / v["ours_single_cpu_seconds"];
   }' "$RESULT" | sort | tee -a "$RESULT"
