@@ -1,6 +1,7 @@
 package dev.modeldepot.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,9 +133,10 @@ class CheckModelsCommandTest {
     }
 
     @Test
-    void withoutTheEngineDownloadingSaysSoInOneSentence() {
-        Run r = check("alpha", "--download", "--yes");
+    void offlineDownloadingSaysSoInOneSentence() {
+        Run r = check("alpha", "--download", "--yes", "--offline");
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("downloads need the download engine"), r.err());
+        assertTrue(r.err().contains("--offline forbids downloading"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
     }
 }
