@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,8 +44,9 @@ final class Transfer {
     private final Cancellation cancel;
     private final Path part;
     private final Path stateFile;
-    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
-    private volatile boolean stop;
+    /** Replaced for every attempt, so a straggling worker of an earlier attempt stays stopped. */
+    volatile AtomicReference<Throwable> fatal = new AtomicReference<>();
+    volatile AtomicBoolean stop = new AtomicBoolean();
 
     // Set per attempt, read by workers.
     volatile boolean single;
@@ -99,8 +101,8 @@ final class Transfer {
     }
 
     private Outcome attempt(boolean forceSingle) throws FetchException, InterruptedException, IOException {
-        stop = false;
-        fatal.set(null);
+        stop = new AtomicBoolean();
+        fatal = new AtomicReference<>();
         PartialState state = PartialState.load(stateFile);
         if (state != null && (!state.urlHash().equals(PartialState.hash(url.toString())) || !Files.exists(part))) {
             state = null;
@@ -135,7 +137,8 @@ final class Transfer {
             PrefixHasher hasher = new PrefixHasher(ch, segments);
             List<Thread> threads = new ArrayList<>();
             threads.add(thread(hasher, "hash " + request.label()));
-            threads.add(thread(() -> flushWhileRunning(ch), "flush " + request.label()));
+            AtomicBoolean stopped = stop;
+            threads.add(thread(() -> flushWhileRunning(ch, stopped), "flush " + request.label()));
             for (int c = 0; c < conns; c++) {
                 threads.add(thread(new RangeWorker(this, url), "download " + request.label() + " #" + c));
             }
@@ -143,10 +146,10 @@ final class Transfer {
             try {
                 supervise(hasher);
             } finally {
-                stop = true;
+                // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
+                stop.set(true);
                 hasher.stop();
                 for (Thread th : threads) {
-                    th.interrupt();
                     th.join(5000);
                 }
             }
@@ -165,7 +168,7 @@ final class Transfer {
         while (true) {
             Thread.sleep(50);
             if (cancel.isCancelled()) {
-                stop = true;
+                stop.set(true);
                 saveState(hasher);
                 throw DepotException.interrupted("download of " + request.label() + " interrupted with " + Sizes.human(segments.bytesDone())
                         + " kept; run the same command again to resume");
@@ -175,7 +178,7 @@ final class Transfer {
                 f = hasher.failure();
             }
             if (f != null) {
-                stop = true;
+                stop.set(true);
                 saveQuietly(hasher);
                 if (f instanceof FetchException fe) {
                     throw fe;
@@ -299,11 +302,15 @@ final class Transfer {
      * Starts the write-back to disk while bytes still arrive, so the fsync before the rename
      * only has the last second's data to write instead of the whole file.
      */
-    private void flushWhileRunning(FileChannel ch) {
-        while (!stop) {
+    private static void flushWhileRunning(FileChannel ch, AtomicBoolean stopped) {
+        long last = System.nanoTime();
+        while (!stopped.get()) {
             try {
-                Thread.sleep(1000);
-                ch.force(false);
+                Thread.sleep(100);
+                if (System.nanoTime() - last >= 1_000_000_000L) {
+                    ch.force(false);
+                    last = System.nanoTime();
+                }
             } catch (InterruptedException | IOException e) {
                 return; // the final force reports real trouble
             }
@@ -316,14 +323,6 @@ final class Transfer {
         return t;
     }
 
-    boolean stopped() {
-        return stop || Thread.currentThread().isInterrupted();
-    }
-
-    void fail(Throwable e) {
-        fatal.compareAndSet(null, e);
-        stop = true;
-    }
 
     private void saveState(PrefixHasher hasher) throws IOException {
         if (single) {
