@@ -132,7 +132,8 @@ if [ "$BIG" = 1 ]; then
   head -c 4G /dev/urandom > "$WORK/www/big.bin"
   BIG_SHA=$(sha256sum "$WORK/www/big.bin" | cut -d' ' -f1)
   start_nginx ""
-  /usr/bin/time -v $OURS --url "$URL/big.bin" --sha256 "$BIG_SHA" -o "$WORK/dl/big.bin" -q 2> "$WORK/time.txt"
+  /usr/bin/time -v $OURS --url "$URL/big.bin" --sha256 "$BIG_SHA" -o "$WORK/dl/big.bin" -q 2> "$WORK/time.txt" \
+    || { echo "the 4 GB download failed:"; grep -v '^\s' "$WORK/time.txt" | head -5; }
   C_RSS=$(awk -F': ' '/Maximum resident set size/{printf "%.0f MB", $2/1024}' "$WORK/time.txt")
   C_WALL=$(awk -F': ' '/Elapsed/{print $2}' "$WORK/time.txt")
   C_RSS="$C_RSS (wall $C_WALL)"

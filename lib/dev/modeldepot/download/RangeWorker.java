@@ -155,7 +155,7 @@ final class RangeWorker implements Runnable {
     FetchException statusFailure(HttpFetcher.Reply reply) {
         int status = reply.status();
         long retryAfter = Backoff.parseRetryAfter(reply.header("Retry-After").orElse(null), t.settings.clock());
-        return new FetchException(Backoff.classify(status), Transfer.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
+        return new FetchException(Backoff.classify(status), Probe.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
     }
 
     private void stream(int i, BodyQueue body) throws IOException, InterruptedException {
