@@ -86,7 +86,7 @@ start_nginx ""
 hyperfine --runs "$RUNS" --prepare "rm -f $WORK/dl/*" --export-json "$WORK/a-curl.json" \
   "curl -s -o $WORK/dl/curl.bin $URL/file.bin && sha256sum $WORK/dl/curl.bin"
 hyperfine --runs "$RUNS" --prepare "rm -f $WORK/dl/* $WORK/dl/.??*" --export-json "$WORK/a-ours.json" \
-  "$OURS --url $URL/file.bin --sha256 $SHA -o $WORK/dl/ours.bin -q"
+  "$OURS --url $URL/file.bin --sha256 $SHA -o $WORK/dl/ours.bin -q -v 2>>$REPO/bench/results/ours-errors-$STAMP.txt"
 A_CURL=$(mean "$WORK/a-curl.json"); A_OURS=$(mean "$WORK/a-ours.json")
 
 echo "== (b) nginx limit_rate 25m per connection: ours vs aria2c -x16 -s16 --checksum"
@@ -94,7 +94,7 @@ start_nginx "25m"
 hyperfine --runs "$RUNS" --prepare "rm -f $WORK/dl/*" --export-json "$WORK/b-aria.json" \
   "aria2c -q -x16 -s16 -k1M --allow-overwrite=true --auto-file-renaming=false --file-allocation=none --checksum=sha-256=$SHA -d $WORK/dl -o aria.bin $URL/file.bin"
 hyperfine --runs "$RUNS" --prepare "rm -f $WORK/dl/* $WORK/dl/.??*" --export-json "$WORK/b-ours.json" \
-  "$OURS --url $URL/file.bin --sha256 $SHA -o $WORK/dl/ours.bin -q --connections 16"
+  "$OURS --url $URL/file.bin --sha256 $SHA -o $WORK/dl/ours.bin -q -v --connections 16 2>>$REPO/bench/results/ours-errors-$STAMP.txt"
 B_ARIA=$(mean "$WORK/b-aria.json"); B_OURS=$(mean "$WORK/b-ours.json")
 
 echo "== (d) kill -9 at 50 % (limit_rate 25m), then resume: bytes fetched twice"
@@ -132,7 +132,8 @@ if [ "$BIG" = 1 ]; then
   head -c 4G /dev/urandom > "$WORK/www/big.bin"
   BIG_SHA=$(sha256sum "$WORK/www/big.bin" | cut -d' ' -f1)
   start_nginx ""
-  /usr/bin/time -v $OURS --url "$URL/big.bin" --sha256 "$BIG_SHA" -o "$WORK/dl/big.bin" -q 2> "$WORK/time.txt"
+  /usr/bin/time -v $OURS --url "$URL/big.bin" --sha256 "$BIG_SHA" -o "$WORK/dl/big.bin" -q 2> "$WORK/time.txt" \
+    || { echo "the 4 GB download failed:"; grep -v '^\s' "$WORK/time.txt" | head -5; }
   C_RSS=$(awk -F': ' '/Maximum resident set size/{printf "%.0f MB", $2/1024}' "$WORK/time.txt")
   C_WALL=$(awk -F': ' '/Elapsed/{print $2}' "$WORK/time.txt")
   C_RSS="$C_RSS (wall $C_WALL)"

@@ -107,6 +107,7 @@ public final class ProgressPrinter implements DownloadListener {
                 out.println(line(p));
             }
         } else if (e instanceof DownloadEvent.Started s) {
+            lastPlain.put(label, clock.millis()); // the first line comes once a speed is known
             out.println(label + ": " + (s.bytes() > 0 ? "resuming at " + Sizes.human(s.bytes()) + " of " : "downloading ")
                     + Sizes.human(s.total()) + " with " + s.connections() + " connection" + (s.connections() == 1 ? "" : "s"));
         } else {
@@ -174,7 +175,7 @@ public final class ProgressPrinter implements DownloadListener {
         } else if (e instanceof DownloadEvent.Completed c) {
             text = e.label() + ": done -> " + c.path();
         } else if (e instanceof DownloadEvent.Failed f) {
-            text = e.label() + ": failed: " + f.message();
+            text = e.label() + (f.code() == 130 ? ": stopped: " : ": failed: ") + f.message();
         }
         return java.util.Optional.ofNullable(text);
     }

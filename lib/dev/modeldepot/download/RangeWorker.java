@@ -4,9 +4,12 @@ import dev.modeldepot.download.FetchException.Kind;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,16 +22,35 @@ final class RangeWorker implements Runnable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
     private final Transfer t;
     private final URI uri;
+    // This attempt's own objects: a later attempt replaces the Transfer's, never these.
+    private final AtomicBoolean stop;
+    private final AtomicReference<Throwable> fatal;
+    private final Segments segments;
+    private final FileChannel channel;
+    private final boolean single;
 
     RangeWorker(Transfer transfer, URI uri) {
         this.t = transfer;
         this.uri = uri;
+        this.stop = transfer.stop;
+        this.fatal = transfer.fatal;
+        this.segments = transfer.segments;
+        this.channel = transfer.channel;
+        this.single = transfer.single;
+    }
+
+    private boolean stopped() {
+        return stop.get();
+    }
+
+    private void fail(Throwable e) {
+        fatal.compareAndSet(null, e);
+        stop.set(true);
     }
 
     @Override
     public void run() {
-        Segments segments = t.segments;
-        while (!t.stopped()) {
+        while (!stopped()) {
             Integer i = segments.take();
             if (i == null) {
                 if (segments.allDone() || t.active.get() == 0) {
@@ -45,13 +67,13 @@ final class RangeWorker implements Runnable {
                 fetch(i);
             } catch (FetchException e) {
                 segments.requeue(i);
-                if (e.kind != Kind.RETRY || t.single) {
-                    t.fail(e); // a single stream cannot continue mid-way: the transfer starts it over
+                if (e.kind != Kind.RETRY || single) {
+                    fail(e); // a single stream cannot continue mid-way: the transfer starts it over
                     return;
                 }
                 int attempt = t.failures.incrementAndGet();
                 if (attempt > t.settings.retries()) {
-                    t.fail(new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + t.settings.retries() + " retries)", e.status, -1));
+                    fail(new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + t.settings.retries() + " retries)", e.status, -1));
                     return;
                 }
                 long delay = Backoff.delayMillis(attempt, e.retryAfterMillis);
@@ -59,14 +81,14 @@ final class RangeWorker implements Runnable {
                 sleep(delay);
             } catch (IOException e) {
                 segments.requeue(i);
-                t.fail(e); // the local disk, not the network: retrying will not help
+                fail(e); // the local disk, not the network: retrying will not help
                 return;
             } catch (InterruptedException e) {
                 segments.requeue(i);
                 return;
             } catch (RuntimeException e) {
                 segments.requeue(i);
-                t.fail(e);
+                fail(e);
                 return;
             } finally {
                 t.active.decrementAndGet();
@@ -75,10 +97,10 @@ final class RangeWorker implements Runnable {
     }
 
     private void fetch(int i) throws IOException, InterruptedException {
-        Segments s = t.segments;
+        Segments s = segments;
         long from = s.start(i) + s.done(i);
         Map<String, String> headers = new LinkedHashMap<>();
-        if (!t.single) {
+        if (!single) {
             headers.put("Range", "bytes=" + from + "-" + (s.end(i) - 1));
             String validator = t.ifRangeValidator();
             if (validator != null) {
@@ -99,7 +121,7 @@ final class RangeWorker implements Runnable {
     private void check(HttpFetcher.Reply reply, long from, long to) throws FetchException {
         int status = reply.status();
         String etag = reply.header("ETag").orElse(null);
-        if (t.single) {
+        if (single) {
             if (status != 200) {
                 throw statusFailure(reply);
             }
@@ -133,17 +155,17 @@ final class RangeWorker implements Runnable {
     FetchException statusFailure(HttpFetcher.Reply reply) {
         int status = reply.status();
         long retryAfter = Backoff.parseRetryAfter(reply.header("Retry-After").orElse(null), t.settings.clock());
-        return new FetchException(Backoff.classify(status), Transfer.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
+        return new FetchException(Backoff.classify(status), Probe.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
     }
 
     private void stream(int i, BodyQueue body) throws IOException, InterruptedException {
-        Segments s = t.segments;
+        Segments s = segments;
         long stallMillis = Math.max(1, t.settings.stallTimeout().toMillis());
         long poll = Math.min(250, stallMillis);
         long lastData = System.nanoTime();
         long got = 0;
         while (true) {
-            if (t.stopped()) {
+            if (stopped()) {
                 return;
             }
             List<ByteBuffer> chunk;
@@ -183,7 +205,7 @@ final class RangeWorker implements Runnable {
                 }
                 int n = b.remaining();
                 t.throttle.acquire(n);
-                t.settings.writer().write(t.channel, b, pos);
+                t.settings.writer().write(channel, b, pos);
                 s.advance(i, n);
                 t.fetched.addAndGet(n);
                 got += n;
@@ -195,9 +217,13 @@ final class RangeWorker implements Runnable {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps in short steps so a stop (cancel, another worker's failure) is noticed quickly. */
+    private void sleep(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
         try {
-            Thread.sleep(millis);
+            while (!stopped() && System.nanoTime() < end) {
+                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

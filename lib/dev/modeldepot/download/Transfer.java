@@ -13,12 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One file from one URL into its partial file: probe, resume or start over, parallel range
@@ -26,8 +24,7 @@ import java.util.regex.Pattern;
  * and hashed; the engine decides whether the result may become visible.
  */
 final class Transfer {
-    private static final Pattern TOTAL = Pattern.compile("bytes\\s+(?:\\d+-\\d+|\\*)/(\\d+)");
-    static final long SAVE_EVERY_MILLIS = 500;
+    static final long SAVE_EVERY_MILLIS = 250;
     static final long PROGRESS_EVERY_MILLIS = 500;
 
     record Outcome(long size, String sha256, String etag, String lastModified) {}
@@ -43,8 +40,9 @@ final class Transfer {
     private final Cancellation cancel;
     private final Path part;
     private final Path stateFile;
-    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
-    private volatile boolean stop;
+    /** Replaced for every attempt, so a straggling worker of an earlier attempt stays stopped. */
+    volatile AtomicReference<Throwable> fatal = new AtomicReference<>();
+    volatile AtomicBoolean stop = new AtomicBoolean();
 
     // Set per attempt, read by workers.
     volatile boolean single;
@@ -99,13 +97,17 @@ final class Transfer {
     }
 
     private Outcome attempt(boolean forceSingle) throws FetchException, InterruptedException, IOException {
-        stop = false;
-        fatal.set(null);
+        stop = new AtomicBoolean();
+        fatal = new AtomicReference<>();
         PartialState state = PartialState.load(stateFile);
         if (state != null && (!state.urlHash().equals(PartialState.hash(url.toString())) || !Files.exists(part))) {
             state = null;
         }
-        boolean ranges = probe(forceSingle);
+        Probe.Remote remote = Probe.run(this, url, forceSingle, cancel);
+        size = remote.size();
+        etag = remote.etag();
+        lastModified = remote.lastModified();
+        boolean ranges = remote.ranges();
         if (request.expectedSize() >= 0 && size >= 0 && size != request.expectedSize()) {
             throw new FetchException(Kind.MISMATCH, "the server has " + size + " bytes for " + request.label() + " but " + request.expectedSize() + " were expected");
         }
@@ -135,7 +137,8 @@ final class Transfer {
             PrefixHasher hasher = new PrefixHasher(ch, segments);
             List<Thread> threads = new ArrayList<>();
             threads.add(thread(hasher, "hash " + request.label()));
-            threads.add(thread(() -> flushWhileRunning(ch), "flush " + request.label()));
+            AtomicBoolean stopped = stop;
+            threads.add(thread(() -> flushWhileRunning(ch, stopped), "flush " + request.label()));
             for (int c = 0; c < conns; c++) {
                 threads.add(thread(new RangeWorker(this, url), "download " + request.label() + " #" + c));
             }
@@ -143,10 +146,10 @@ final class Transfer {
             try {
                 supervise(hasher);
             } finally {
-                stop = true;
+                // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
+                stop.set(true);
                 hasher.stop();
                 for (Thread th : threads) {
-                    th.interrupt();
                     th.join(5000);
                 }
             }
@@ -165,7 +168,7 @@ final class Transfer {
         while (true) {
             Thread.sleep(50);
             if (cancel.isCancelled()) {
-                stop = true;
+                stop.set(true);
                 saveState(hasher);
                 throw DepotException.interrupted("download of " + request.label() + " interrupted with " + Sizes.human(segments.bytesDone())
                         + " kept; run the same command again to resume");
@@ -175,7 +178,7 @@ final class Transfer {
                 f = hasher.failure();
             }
             if (f != null) {
-                stop = true;
+                stop.set(true);
                 saveQuietly(hasher);
                 if (f instanceof FetchException fe) {
                     throw fe;
@@ -212,58 +215,6 @@ final class Transfer {
         return DepotException.failed("cannot write " + part + ": " + m + "; partial kept", e);
     }
 
-    /**
-     * GET bytes=0-0 to learn the size, the validators and whether ranges work (HEAD is not
-     * trusted: some servers and CDNs answer it differently). Retries like any request.
-     */
-    private boolean probe(boolean forceSingle) throws FetchException, InterruptedException {
-        int attempt = 0;
-        while (true) {
-            HttpFetcher.Reply r = null;
-            try {
-                r = fetcher.get(url, forceSingle ? Map.of() : Map.of("Range", "bytes=0-0"));
-                int status = r.status();
-                etag = r.header("ETag").orElse(null);
-                lastModified = r.header("Last-Modified").orElse(null);
-                if (status == 206 || status == 416) {
-                    Matcher m = TOTAL.matcher(r.header("Content-Range").orElse(""));
-                    if (!m.matches()) {
-                        throw new FetchException(Kind.RETRY, "the server's Content-Range is unreadable");
-                    }
-                    size = Long.parseLong(m.group(1));
-                    return status == 206;
-                }
-                if (status == 200) {
-                    size = r.response().headers().firstValueAsLong("Content-Length").orElse(-1);
-                    return false;
-                }
-                long retryAfter = Backoff.parseRetryAfter(r.header("Retry-After").orElse(null), settings.clock());
-                throw new FetchException(Backoff.classify(status), statusSentence(status, r.uri(), fetcher), status, retryAfter);
-            } catch (FetchException e) {
-                if (e.kind != Kind.RETRY || ++attempt > settings.retries()) {
-                    throw e;
-                }
-                long delay = Backoff.delayMillis(attempt, e.retryAfterMillis);
-                listener.onEvent(new DownloadEvent.Retry(request.label(), attempt, e.getMessage(), delay));
-                sleepUnlessCancelled(delay);
-            } finally {
-                if (r != null) {
-                    r.body().cancel();
-                }
-            }
-        }
-    }
-
-    private void sleepUnlessCancelled(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (cancel.isCancelled()) {
-                throw DepotException.interrupted("download of " + request.label() + " interrupted while waiting to retry; run the same command again to resume");
-            }
-            Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        }
-    }
-
     private void checkFreeSpace() {
         if (!settings.checkFreeSpace() || size < 0) {
             return;
@@ -284,26 +235,19 @@ final class Transfer {
         return lastModified;
     }
 
-    static String statusSentence(int status, URI uri, HttpFetcher fetcher) {
-        String where = Redact.url(uri);
-        return switch (status) {
-            case 401, 403 -> where + " answered " + status + (status == 401 ? " Unauthorized" : " Forbidden")
-                    + (fetcher.authorization(uri).isPresent() ? ": the token was refused" : ": it needs a token (--token or HF_TOKEN)");
-            case 404 -> where + " answered 404 Not Found";
-            case 410 -> where + " answered 410 Gone";
-            default -> where + " answered HTTP " + status;
-        };
-    }
-
     /**
      * Starts the write-back to disk while bytes still arrive, so the fsync before the rename
      * only has the last second's data to write instead of the whole file.
      */
-    private void flushWhileRunning(FileChannel ch) {
-        while (!stop) {
+    private static void flushWhileRunning(FileChannel ch, AtomicBoolean stopped) {
+        long last = System.nanoTime();
+        while (!stopped.get()) {
             try {
-                Thread.sleep(1000);
-                ch.force(false);
+                Thread.sleep(100);
+                if (System.nanoTime() - last >= 1_000_000_000L) {
+                    ch.force(false);
+                    last = System.nanoTime();
+                }
             } catch (InterruptedException | IOException e) {
                 return; // the final force reports real trouble
             }
@@ -316,14 +260,6 @@ final class Transfer {
         return t;
     }
 
-    boolean stopped() {
-        return stop || Thread.currentThread().isInterrupted();
-    }
-
-    void fail(Throwable e) {
-        fatal.compareAndSet(null, e);
-        stop = true;
-    }
 
     private void saveState(PrefixHasher hasher) throws IOException {
         if (single) {

@@ -67,14 +67,14 @@ class ProgressOutputTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressPrinter p = new ProgressPrinter(ProgressPrinter.Mode.PLAIN, new PrintStream(bytes, true, StandardCharsets.UTF_8), clock);
         p.onEvent(new DownloadEvent.Started("m.gguf", 0, 1000, 4));
-        for (int i = 1; i <= 20; i++) {
-            p.onEvent(new DownloadEvent.Progress("m.gguf", i * 50L, 1000, 100, 5));
+        for (int i = 1; i <= 21; i++) {
             clock.advance(Duration.ofMillis(500));
+            p.onEvent(new DownloadEvent.Progress("m.gguf", i * 45L, 1000, 100, 5));
         }
         p.onEvent(new DownloadEvent.Completed("m.gguf", Path.of("/x/m.gguf"), 1000));
         String out = bytes.toString(StandardCharsets.UTF_8);
         long progressLines = out.lines().filter(l -> l.contains("%")).count();
-        assertEquals(2, progressLines, out); // 10 s of events, one line per 5 s
+        assertEquals(2, progressLines, out); // 10.5 s of events, one line per 5 s, none before a speed is known
         assertTrue(out.contains("m.gguf: downloading 1.0 kB with 4 connections"), out);
         assertTrue(out.contains("m.gguf: done -> /x/m.gguf"), out);
         assertTrue(out.lines().noneMatch(l -> l.contains("\u001b")), "no escape codes without a TTY");
