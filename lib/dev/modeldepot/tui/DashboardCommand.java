@@ -11,7 +11,6 @@ import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.queue.DownloadQueue;
-import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.service.ServiceClient;
@@ -146,9 +145,8 @@ public class DashboardCommand implements Callable<Integer> {
     private QueueControl localQueue(ModelStore store, Registry registry, Path storeRoot, int active, Clock clock,
                                     List<AutoCloseable> open) {
         FileFetcher fetcher = Fetchers.of(new DownloadEngine(DownloadSettings.defaults(common.env)));
-        VariantInstaller installer = (key, listener, cancel) ->
-                store.install(registry.resolve(key), fetcher, listener, cancel, StoreBackend.APP);
-        DownloadQueue queue = new DownloadQueue(DownloadQueue.defaultStateFile(storeRoot), installer, active, clock);
+        DownloadQueue queue = new DownloadQueue(DownloadQueue.defaultStateFile(storeRoot), new StoreInstaller(registry, store, fetcher),
+                active, clock);
         open.add(queue);
         if (!common.offline || demo) {
             queue.start();

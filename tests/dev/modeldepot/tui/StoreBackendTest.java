@@ -13,7 +13,6 @@ import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.ItemState;
-import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
@@ -56,9 +55,8 @@ class StoreBackendTest {
     /** As DashboardCommand wires it: the engine behind the store's install, the queue file in the store. */
     DownloadQueue startQueue() {
         FileFetcher fetcher = Fetchers.of(new DownloadEngine(DownloadSettings.defaults(Map.of())));
-        VariantInstaller installer = (key, listener, cancel) ->
-                store.install(registry.resolve(key), fetcher, listener, cancel, StoreBackend.APP);
-        DownloadQueue q = new DownloadQueue(DownloadQueue.defaultStateFile(store.layout().root()), installer, 2, clock);
+        DownloadQueue q = new DownloadQueue(DownloadQueue.defaultStateFile(store.layout().root()),
+                new StoreInstaller(registry, store, fetcher), 2, clock);
         q.start();
         return q;
     }
@@ -106,6 +104,7 @@ class StoreBackendTest {
         await("both finished", () -> backend.queue().items().stream().allMatch(i -> i.state().isFinished()));
 
         ModelRow ready = awaitRow("demo-llava:q4_k_m", ModelRow.State.READY);
+        assertEquals(2, backend.queue().item("demo-llava:q4_k_m").orElseThrow().filesDone());
         assertNotNull(ready.verifiedAt(), "the store stamped its files when they arrived");
         assertEquals(ready.size(), ready.bytesOnDisk());
         assertTrue(ready.files().stream().allMatch(ModelRow.FileRow::present));
@@ -199,6 +198,10 @@ class StoreBackendTest {
         backend = new StoreBackend(registry, store, QueueControl.of(queue), clock, 0, false);
         assertTrue(backend.queue().item(key).isPresent(), "the entry came back from the store's queue file");
         awaitRow(key, ModelRow.State.READY);
+        var item = backend.queue().item(key).orElseThrow();
+        assertEquals(ItemState.COMPLETED, item.state());
+        assertEquals(2, item.filesTotal(), "files the store already held count too");
+        assertEquals(2, item.filesDone());
     }
 
     @Test
