@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -135,11 +136,12 @@ final class Transfer {
             PrefixHasher hasher = new PrefixHasher(ch, segments);
             List<Thread> threads = new ArrayList<>();
             threads.add(thread(hasher, "hash " + request.label()));
-            threads.add(thread(() -> flushWhileRunning(ch), "flush " + request.label()));
+            Thread flusher = thread(() -> flushWhileRunning(ch), "flush " + request.label());
             for (int c = 0; c < conns; c++) {
                 threads.add(thread(new RangeWorker(this, url), "download " + request.label() + " #" + c));
             }
             threads.forEach(Thread::start);
+            flusher.start();
             try {
                 supervise(hasher);
             } finally {
@@ -149,6 +151,10 @@ final class Transfer {
                     th.interrupt();
                     th.join(5000);
                 }
+                // Never interrupted: an interrupt that lands inside force() closes the channel for
+                // every thread, and the final force below then fails with ClosedChannelException.
+                LockSupport.unpark(flusher);
+                flusher.join(5000);
             }
             ch.force(true);
             long finalSize = size >= 0 ? size : segments.bytesDone();
@@ -301,10 +307,13 @@ final class Transfer {
      */
     private void flushWhileRunning(FileChannel ch) {
         while (!stop) {
+            LockSupport.parkNanos(1_000_000_000L); // woken early by unpark when the transfer ends
+            if (stop) {
+                return;
+            }
             try {
-                Thread.sleep(1000);
                 ch.force(false);
-            } catch (InterruptedException | IOException e) {
+            } catch (IOException e) {
                 return; // the final force reports real trouble
             }
         }
