@@ -5,7 +5,6 @@ import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.queue.QueueSnapshot;
-import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
 import dev.modeldepot.store.ModelStore;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 /**
  * The dashboard's backend over the registry, the {@link ModelStore} and a download queue (its own
@@ -38,12 +36,6 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
     /** The app the dashboard's downloads are recorded for (a pin in the store's metadata). */
     public static final String APP = "model-dashboard";
     private static final long BUSY_RESCAN_MILLIS = 1000;
-    /**
-     * The queue keeps a failure's sentence, not its exit code, so an integrity failure is known by
-     * the download engine's two integrity sentences (and the service's stand-in installer's).
-     */
-    private static final Pattern INTEGRITY = Pattern.compile("again after a fresh download|\\(checked twice\\)|sha256 mismatch");
-
     private record Stored(VariantStatus status, List<String> apps) {}
 
     private final Registry registry;
@@ -80,11 +72,6 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** True for a queue failure that means the bytes were wrong (shown as "corrupt"), not that they could not be fetched. */
-    static boolean integrityFailure(String lastError) {
-        return lastError != null && INTEGRITY.matcher(lastError).find();
     }
 
     @Override
@@ -150,59 +137,9 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
     }
 
     private ModelRow row(VariantRef ref, Stored s, Optional<ItemSnapshot> item) {
-        String key = ref.key();
-        VariantStatus st = s.status();
-        ModelRow.State state = state(key, st, item);
-        String error = jobErrors.get(key);
-        if (error == null && st.state() == VariantStatus.State.CORRUPT) {
-            error = st.files().stream().filter(f -> f.state() == VariantStatus.State.CORRUPT)
-                    .map(f -> f.path() + ": " + f.detail()).findFirst().orElse(null);
-        }
-        if (error == null && item.isPresent() && item.get().state() == ItemState.FAILED) {
-            error = item.get().lastError();
-        }
-        Map<String, VariantStatus.State> fileStates = new HashMap<>();
-        st.files().forEach(f -> fileStates.put(f.path(), f.state()));
-        boolean running = state == ModelRow.State.DOWNLOADING;
-        List<ModelRow.FileRow> files = new ArrayList<>();
-        for (ModelFile f : ref.variant().files()) {
-            VariantStatus.State fs = fileStates.get(f.path());
-            boolean present = running ? Files.isRegularFile(store.layout().blobFor(ref, f))
-                    : fs == VariantStatus.State.READY || fs == VariantStatus.State.UNVERIFIED;
-            files.add(new ModelRow.FileRow(f.path(), f.effectiveFormat(), f.role(), f.size(), f.sha256(), present));
-        }
-        long onDisk = running ? Math.max(item.get().bytesDone(), 0) : st.present();
-        return new ModelRow(ref.model().id(), ref.variant().id(), ref.totalSize(), state,
-                state == ModelRow.State.READY ? st.verifiedAt() : null, onDisk, files, s.apps(), error);
-    }
-
-    private ModelRow.State state(String key, VariantStatus st, Optional<ItemSnapshot> item) {
-        if (verifying.contains(key)) {
-            return ModelRow.State.VERIFYING;
-        }
-        if (st.state() == VariantStatus.State.CORRUPT) {
-            return ModelRow.State.CORRUPT;
-        }
-        if (item.isPresent()) {
-            switch (item.get().state()) {
-                case QUEUED: return ModelRow.State.QUEUED;
-                case DOWNLOADING: return ModelRow.State.DOWNLOADING;
-                case PAUSED: return ModelRow.State.PAUSED;
-                case FAILED:
-                    if (!st.usable()) {
-                        return integrityFailure(item.get().lastError()) ? ModelRow.State.CORRUPT : ModelRow.State.FAILED;
-                    }
-                    break;
-                default: break;
-            }
-        }
-        return switch (st.state()) {
-            case READY, UNVERIFIED -> ModelRow.State.READY;
-            case PARTIAL -> ModelRow.State.PARTIAL;
-            case OUTDATED -> ModelRow.State.OUTDATED;
-            case CORRUPT -> ModelRow.State.CORRUPT;
-            case MISSING -> ModelRow.State.MISSING;
-        };
+        boolean running = item.isPresent() && item.get().state() == ItemState.DOWNLOADING;
+        return Rows.row(ref, s.status(), s.apps(), item, verifying.contains(ref.key()), jobErrors.get(ref.key()),
+                f -> running && Files.isRegularFile(store.layout().blobFor(ref, f)));
     }
 
     @Override

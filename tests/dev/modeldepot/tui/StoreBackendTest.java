@@ -115,7 +115,7 @@ class StoreBackendTest {
         // The engine fetched the broken file twice, refused it, and the queue kept its integrity sentence.
         ModelRow broken = awaitRow("demo-broken:q8_0", ModelRow.State.CORRUPT);
         assertEquals(ItemState.FAILED, backend.queue().item("demo-broken:q8_0").orElseThrow().state());
-        assertTrue(broken.lastError().contains("SHA-256") && StoreBackend.integrityFailure(broken.lastError()), broken.lastError());
+        assertTrue(broken.lastError().contains("SHA-256") && Rows.integrityFailure(broken.lastError()), broken.lastError());
         VariantRef ref = registry.resolve("demo-broken:q8_0");
         ModelFile f = ref.variant().files().get(0);
         assertFalse(Files.exists(store.layout().readablePath(ref, f)), "nothing corrupt where apps read");
