@@ -29,7 +29,7 @@ public final class Bindings {
             Binding.of("/", "Filter", "Filter models by name; Enter keeps it, Esc clears it", DashboardController::startFilter, key('/')),
             Binding.of("r", "Refresh", "Re-read the store from disk", DashboardController::refresh, key('r')),
             Binding.of("?", "Help", "Show this help", DashboardController::help, key('?')),
-            Binding.of("q", "Quit", "Leave the dashboard (downloads stop; partial files are kept)", DashboardController::quit, key('q')),
+            Binding.of("q", "Quit", "Leave the dashboard (downloads stop; the queue and partial files are kept and resume next time)", DashboardController::quit, key('q')),
             Binding.hidden("Ctrl-C", "Quit", "Leave the dashboard, like q", DashboardController::quit, ctrl('c')));
 
     /** The keys as a Markdown table for the README, so the documentation is the table too. */

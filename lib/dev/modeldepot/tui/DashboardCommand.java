@@ -8,17 +8,26 @@ import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.cli.Version;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
-import dev.modeldepot.queue.VariantInstaller;
+import dev.modeldepot.download.DownloadEngine;
+import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.Registry;
+import dev.modeldepot.service.ServiceClient;
+import dev.modeldepot.service.ServiceDiscovery;
+import dev.modeldepot.service.ServiceEndpoint;
+import dev.modeldepot.store.FileFetcher;
+import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.util.Sizes;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -38,7 +47,7 @@ public class DashboardCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(names = "--budget", paramLabel = "SIZE", description = "Cache budget shown in the cache pane, e.g. 50G "
-            + "(default: $MODELDEPOT_CACHE_BUDGET; with --demo, a little above the demo's size).")
+            + "(default: the store's, set with model-store du --set-budget; with --demo, a little above the demo's size).")
     String budget;
 
     @Option(names = "--max-active", paramLabel = "N", description = "Downloads running at once (default: 1, with --demo 2).")
@@ -57,47 +66,50 @@ public class DashboardCommand implements Callable<Integer> {
                     + "use check-models for a report or download-model-with-progress to fetch models without one");
         }
         Clock clock = Clock.systemDefaultZone();
+        long budgetBytes = budget != null ? Sizes.parse(budget) : 0;
         DemoOrigin origin = null;
         Path tempStore = null;
-        Registry registry;
-        Path storeRoot;
-        long budgetBytes = budget != null ? Sizes.parse(budget)
-                : common.env.get("MODELDEPOT_CACHE_BUDGET") != null ? Sizes.parse(common.env.get("MODELDEPOT_CACHE_BUDGET")) : 0;
-        if (demo) {
-            long size = Sizes.parse(demoSize != null ? demoSize : common.env.getOrDefault("MODELDEPOT_DEMO_SIZE", "350M"));
-            long rate = Sizes.parse(demoRate != null ? demoRate : common.env.getOrDefault("MODELDEPOT_DEMO_RATE", "8M"));
-            DemoCatalog catalog = DemoCatalog.create(size, 42);
-            if (!common.quiet) {
-                // Before the screen is up, so this is the one line the demo prints to the terminal.
-                System.err.println("model-dashboard: generating " + Sizes.human(catalog.totalSize())
-                        + " of demo files and their SHA-256 on 127.0.0.1...");
-            }
-            origin = new DemoOrigin(catalog, rate);
-            registry = catalog.registry(origin.uri());
-            if (common.cacheDir == null) {
-                tempStore = Files.createTempDirectory("model-dashboard-demo-");
-            }
-            storeRoot = tempStore != null ? tempStore : common.storeRoot();
-            if (budget == null) {
-                budgetBytes = catalog.totalSize() * 11 / 10;
-            }
-        } else {
-            registry = common.loadRegistry();
-            storeRoot = common.storeRoot();
-        }
-        LocalStore store = new LocalStore(storeRoot, clock);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
-        VariantInstaller installer = new LocalInstaller(registry, store, http, clock);
-        if (common.offline && !demo) {
-            installer = (key, listener, cancel) -> {
-                throw DepotException.badInput("--offline is set, so " + key + " cannot be downloaded");
-            };
-        }
-        LocalQueue queue = new LocalQueue(installer, active, clock);
-        LocalBackend backend = new LocalBackend(registry, store, queue, clock, budgetBytes);
+        List<AutoCloseable> open = new ArrayList<>();
         try {
+            Registry registry;
+            Path storeRoot;
+            if (demo) {
+                long size = Sizes.parse(demoSize != null ? demoSize : common.env.getOrDefault("MODELDEPOT_DEMO_SIZE", "350M"));
+                long rate = Sizes.parse(demoRate != null ? demoRate : common.env.getOrDefault("MODELDEPOT_DEMO_RATE", "8M"));
+                DemoCatalog catalog = DemoCatalog.create(size, 42);
+                if (!common.quiet) {
+                    // Before the screen is up, so this is the one line the demo prints to the terminal.
+                    System.err.println("model-dashboard: generating " + Sizes.human(catalog.totalSize())
+                            + " of demo files and their SHA-256 on 127.0.0.1...");
+                }
+                origin = new DemoOrigin(catalog, rate);
+                registry = catalog.registry(origin.uri());
+                if (common.cacheDir == null) {
+                    tempStore = Files.createTempDirectory("model-dashboard-demo-");
+                }
+                storeRoot = tempStore != null ? tempStore : common.storeRoot();
+                if (budget == null) {
+                    budgetBytes = catalog.totalSize() * 11 / 10;
+                }
+            } else {
+                registry = common.loadRegistry();
+                storeRoot = common.storeRoot();
+            }
+            ModelStore store = ModelStore.open(storeRoot, clock).forRegistry(registry);
+            int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
+            // A running service owns the store's queue: act through it rather than start a second
+            // downloader. The demo's registry is its own, which a service would not know.
+            Optional<ServiceEndpoint> service = demo ? Optional.empty() : ServiceDiscovery.find(storeRoot);
+            QueueControl queue;
+            if (service.isPresent()) {
+                ServiceQueue remote = new ServiceQueue(new ServiceClient(service.get()), clock);
+                open.add(remote);
+                queue = remote;
+            } else {
+                queue = localQueue(store, registry, storeRoot, active, clock, open);
+            }
+            StoreBackend backend = new StoreBackend(registry, store, queue, clock, budgetBytes, common.offline && !demo);
+            open.add(0, backend);
             if (demo) {
                 for (Model m : registry.models()) {
                     String key = m.id() + ":" + m.defaultVariant().id();
@@ -114,14 +126,39 @@ public class DashboardCommand implements Callable<Integer> {
                 return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")));
             }
         } finally {
-            queue.close();
-            backend.close();
+            for (AutoCloseable c : open) {
+                closeQuietly(c);
+            }
             if (origin != null) {
                 origin.close();
             }
             if (tempStore != null) {
                 deleteTree(tempStore);
             }
+        }
+    }
+
+    /**
+     * The store's own queue, run here: its state file is in the store, so a restarted dashboard
+     * finds its queue and resumes it. With --offline it is shown but not started.
+     */
+    private QueueControl localQueue(ModelStore store, Registry registry, Path storeRoot, int active, Clock clock,
+                                    List<AutoCloseable> open) {
+        FileFetcher fetcher = Fetchers.of(new DownloadEngine(DownloadSettings.defaults(common.env)));
+        DownloadQueue queue = new DownloadQueue(DownloadQueue.defaultStateFile(storeRoot), new StoreInstaller(registry, store, fetcher),
+                active, clock);
+        open.add(queue);
+        if (!common.offline || demo) {
+            queue.start();
+        }
+        return QueueControl.of(queue);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Shutting down: the queue saved what it could; nothing left to tell the user here.
         }
     }
 

@@ -16,14 +16,20 @@ import java.util.Locale;
  */
 public record DashboardState(Data data, QueueSnapshot queue, int selected, String filter, boolean filterEditing,
                              Pane focus, Dialog dialog, String message) {
-    /** What the backend knows about the store and its models. */
-    public record Data(String storePath, long freeDisk, long budget, List<ModelRow> models) {
+    /**
+     * What the backend knows about the store and its models.
+     *
+     * @param backend    who runs the downloads, for the header: "local queue" or "via service on :PORT"
+     * @param storeUsage bytes the store holds (shared files once, partials included), -1 when unknown
+     */
+    public record Data(String storePath, String backend, long freeDisk, long budget, long storeUsage, List<ModelRow> models) {
         public Data {
             models = List.copyOf(models);
         }
 
+        /** The store's own figure; the sum of the rows only when the store could not say. */
         public long totalOnDisk() {
-            return models.stream().mapToLong(ModelRow::bytesOnDisk).sum();
+            return storeUsage >= 0 ? storeUsage : models.stream().mapToLong(ModelRow::bytesOnDisk).sum();
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Locale;
  * One model variant as the dashboard shows it: immutable, built by the backend off the GUI thread.
  *
  * @param verifiedAt  when every file last passed its SHA-256 check, or null
- * @param bytesOnDisk final files, partials and quarantined bytes together
+ * @param bytesOnDisk the variant's verified files and partial downloads together
  */
 public record ModelRow(String id, String variant, long size, State state, Instant verifiedAt, long bytesOnDisk,
                        List<FileRow> files, List<String> apps, String lastError) {
@@ -19,7 +19,7 @@ public record ModelRow(String id, String variant, long size, State state, Instan
 
     /** Where a variant stands; the word is always shown, the colour only repeats it. */
     public enum State {
-        MISSING, QUEUED, DOWNLOADING, PAUSED, PARTIAL, VERIFYING, READY, CORRUPT, FAILED;
+        MISSING, QUEUED, DOWNLOADING, PAUSED, PARTIAL, VERIFYING, READY, OUTDATED, CORRUPT, FAILED;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT);

@@ -1,10 +1,11 @@
 package dev.modeldepot.tui;
 
+import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.QueueSnapshot;
 
 /**
- * The part of the download queue the dashboard drives. Its methods are named and typed as the
- * shared DownloadQueue's, so wiring that queue is an adapter of method references.
+ * The download queue as the dashboard drives it: the store's own {@link DownloadQueue} run in
+ * this process, or the one a running {@code model-store serve} runs ({@link ServiceQueue}).
  */
 public interface QueueControl {
     boolean enqueue(String key, int priority);
@@ -22,4 +23,57 @@ public interface QueueControl {
     void clear(String key);
 
     QueueSnapshot snapshot();
+
+    /** Who runs the downloads, for the header. */
+    String label();
+
+    /** The dashboard's own queue over the store's queue file. */
+    static QueueControl of(DownloadQueue q) {
+        return new QueueControl() {
+            @Override
+            public boolean enqueue(String key, int priority) {
+                return q.enqueue(key, priority);
+            }
+
+            @Override
+            public void cancel(String key) {
+                q.cancel(key);
+            }
+
+            @Override
+            public void pause(String key) {
+                q.pause(key);
+            }
+
+            @Override
+            public void resume(String key) {
+                q.resume(key);
+            }
+
+            @Override
+            public void setPriority(String key, int priority) {
+                q.setPriority(key, priority);
+            }
+
+            @Override
+            public void retry(String key) {
+                q.retry(key);
+            }
+
+            @Override
+            public void clear(String key) {
+                q.clear(key);
+            }
+
+            @Override
+            public QueueSnapshot snapshot() {
+                return q.snapshot();
+            }
+
+            @Override
+            public String label() {
+                return q.saveError() == null ? "local queue" : "local queue (not saved: " + q.saveError() + ")";
+            }
+        };
+    }
 }

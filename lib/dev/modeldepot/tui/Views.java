@@ -20,7 +20,7 @@ public final class Views {
     public static StyledLine header(DashboardState s, int width) {
         DashboardState.Data d = s.data();
         // Free disk first: on a narrow screen a long store path is what gets cut, not the number.
-        String right = "free " + Sizes.human(d.freeDisk()) + "  store " + d.storePath();
+        String right = d.backend() + "  free " + Sizes.human(d.freeDisk()) + "  store " + d.storePath();
         String title = " Model Depot dashboard ";
         return new StyledLine.Builder().add(title, Tone.KEY).add(" " + StyledLine.cut(right, Math.max(0, width - title.length() - 1))).build();
     }
@@ -29,7 +29,7 @@ public final class Views {
         return switch (state) {
             case READY -> Tone.OK;
             case QUEUED, DOWNLOADING, VERIFYING -> Tone.INFO;
-            case PAUSED, PARTIAL -> Tone.WARN;
+            case PAUSED, PARTIAL, OUTDATED -> Tone.WARN;
             case CORRUPT, FAILED -> Tone.ERROR;
             case MISSING -> Tone.DIM;
         };

@@ -18,7 +18,7 @@ class DashboardLayoutTest {
         for (String model : List.of("llava-1.6-mistral-7b", "qwen2.5-coder-7b", "broken-model", "whisper-large-v3")) {
             assertTrue(text.contains(model), () -> "missing model " + model + " in\n" + text);
         }
-        assertTrue(text.contains("/srv/models") && text.contains("free 120 GB"), text);
+        assertTrue(text.contains("local queue") && text.contains("/srv/models") && text.contains("free 120 GB"), text);
     }
 
     /** Narrow layout: the details pane's top edge is on a row below the models pane's. */

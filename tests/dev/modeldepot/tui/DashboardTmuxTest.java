@@ -95,6 +95,8 @@ class DashboardTmuxTest {
         String shown = awaitScreen("demo downloads to finish", s -> s.contains("Model Depot dashboard")
                 && count(s, " ready ") >= 3 && s.contains("corrupt") && s.contains("✗ sha256 mismatch"), deadline);
         assertTrue(shown.contains("demo-llava"), shown);
+        assertTrue(shown.contains("local queue"), "the demo runs its own queue, and says so:\n" + shown);
+        assertTrue(Files.isRegularFile(tmp.resolve("store").resolve("queue").resolve("queue.json")), "the queue lives in the store");
         assertTrue(shown.contains("✓ 20"), "verified models show when:\n" + shown);
         assertEquals("1", tmux("display-message", "-p", "-t", "dash", "#{alternate_on}").trim(), "full screen while running");
 

@@ -21,7 +21,7 @@ final class Fixtures {
     }
 
     static DashboardState.Data data(long budget) {
-        return new DashboardState.Data("/srv/models", 120_000_000_000L, budget, List.of(
+        return new DashboardState.Data("/srv/models", "local queue", 120_000_000_000L, budget, -1, List.of(
                 row("llava-1.6-mistral-7b", "q4_k_m", ModelRow.State.READY, 4_992_890_720L, null),
                 row("qwen2.5-coder-7b", "q4_k_m", ModelRow.State.DOWNLOADING, 1_000_000_000L, null),
                 row("broken-model", "q8_0", ModelRow.State.CORRUPT, 700_000_000L,

@@ -1,0 +1,111 @@
+package dev.modeldepot.tui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.cli.Cli;
+import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.queue.QueueSnapshot;
+import dev.modeldepot.service.ServiceClient;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue of a running {@code model-store serve} on the same store: actions go to its API, and
+ * its snapshot is polled on a thread of its own, so a slow or vanished service never blocks the
+ * screen (the header says when it stops answering).
+ */
+public final class ServiceQueue implements QueueControl, AutoCloseable {
+    static final long POLL_MILLIS = 250;
+
+    private final ServiceClient client;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-service-poll");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile QueueSnapshot last;
+    private volatile String problem;
+
+    public ServiceQueue(ServiceClient client, Clock clock) {
+        this.client = client;
+        this.last = QueueSnapshot.empty(clock.instant());
+        poll();
+        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void poll() {
+        try {
+            last = client.snapshot();
+            problem = null;
+        } catch (RuntimeException e) {
+            // The last snapshot stays on screen; the header says the service stopped answering.
+            problem = Cli.messageOf(e);
+        }
+    }
+
+    @Override
+    public boolean enqueue(String key, int priority) {
+        JsonNode answer = client.start(key, priority);
+        poll();
+        if (answer.path("queued").asBoolean()) {
+            return true;
+        }
+        String message = answer.path("message").asText("not queued");
+        if (message.equals("already in the queue")) {
+            return false;
+        }
+        throw DepotException.badInput("the service did not queue " + key + ": " + message);
+    }
+
+    private void act(String action, String key) {
+        client.act(action, key);
+        poll();
+    }
+
+    @Override
+    public void cancel(String key) {
+        act("cancel", key);
+    }
+
+    @Override
+    public void pause(String key) {
+        act("pause", key);
+    }
+
+    @Override
+    public void resume(String key) {
+        act("resume", key);
+    }
+
+    @Override
+    public void setPriority(String key, int priority) {
+        throw DepotException.badInput("the download service's API cannot change priorities; stop the service to reorder the queue here");
+    }
+
+    @Override
+    public void retry(String key) {
+        act("retry", key);
+    }
+
+    @Override
+    public void clear(String key) {
+        act("clear", key);
+    }
+
+    @Override
+    public QueueSnapshot snapshot() {
+        return last;
+    }
+
+    @Override
+    public String label() {
+        String where = "via service on :" + client.endpoint().port();
+        return problem == null ? where : where + " (not answering)";
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
