@@ -6,6 +6,8 @@ import dev.modeldepot.cli.ExitCode;
 import dev.modeldepot.cli.Version;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.AppOption;
+import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.util.Redact;
 import dev.modeldepot.util.Sizes;
 import java.net.URI;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Parameters;
 public class DownloadCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    AppOption app;
 
     @Parameters(paramLabel = "MODEL[:VARIANT]", arity = "0..*", description = "Registry models to download (default variant when none given).")
     List<String> models = new ArrayList<>();
@@ -105,8 +110,9 @@ public class DownloadCommand implements Callable<Integer> {
             Registry registry = common.loadRegistry();
             refs.addAll(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models));
             for (VariantRef ref : refs) {
-                plan.addAll(RegistryDownloads.plan(common.storeRoot(), ref));
+                plan.addAll(RegistryDownloads.plan(ref));
             }
+            store = ModelStore.open(common.storeRoot(), clock).forRegistry(registry);
         }
         if (common.offline) {
             return offline(plan, refs);
@@ -145,6 +151,9 @@ public class DownloadCommand implements Callable<Integer> {
         }
     }
 
+    /** Registry models go through the shared store: content-addressed, linked, recorded for the app. */
+    private ModelStore store;
+
     private int run(DownloadEngine engine, List<RegistryDownloads.Planned> plan, List<VariantRef> refs, ProgressPrinter printer, Cancellation cancel) {
         ExitCode worst = ExitCode.OK;
         String firstError = null;
@@ -154,19 +163,25 @@ public class DownloadCommand implements Callable<Integer> {
             done.add("saved " + r.path() + " (" + Sizes.human(r.size()) + (r.sha256() == null ? "" : ", sha256 " + r.sha256()) + ")");
         }
         for (VariantRef ref : refs) {
-            List<RegistryDownloads.Planned> files = plan.stream().filter(p -> p.model().equals(ref.model().id()) && p.variant().equals(ref.variant().id())).toList();
-            printer.overall(files.size() > 1 ? ref.totalSize() : -1);
+            printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
             try {
-                for (RegistryDownloads.Planned p : files) {
-                    engine.download(p.request(), printer, cancel);
-                }
-                done.add(ref.key() + " is in " + RegistryDownloads.variantDir(common.storeRoot(), ref));
+                Path folder = store.install(ref, engine::download, printer, cancel, app.resolve(common));
+                done.add(ref.key() + " is in " + folder);
             } catch (DepotException e) {
                 if (e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
                 }
                 worst = worst.worst(e.exitCode());
                 firstError = firstError == null ? e.getMessage() : firstError;
+            } catch (java.io.IOException e) {
+                worst = worst.worst(ExitCode.FAILED);
+                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DepotException.interrupted("interrupted; run the same command again to resume");
+            } catch (Exception e) {
+                worst = worst.worst(ExitCode.FAILED);
+                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
             }
         }
         if (!common.json && !common.quiet) {
@@ -182,11 +197,15 @@ public class DownloadCommand implements Callable<Integer> {
     /** --offline: report what is already here; anything missing is an error, never a request. */
     private int offline(List<RegistryDownloads.Planned> plan, List<VariantRef> refs) {
         List<String> missing = new ArrayList<>();
-        for (RegistryDownloads.Planned p : plan) {
-            DownloadRequest r = p.request();
-            boolean here = Files.isRegularFile(r.target()) && (r.expectedSize() < 0 || sizeOf(r.target()) == r.expectedSize());
-            if (!here) {
+        if (refs.isEmpty()) {
+            DownloadRequest r = plan.get(0).request();
+            if (!Files.isRegularFile(r.target()) || (r.expectedSize() >= 0 && sizeOf(r.target()) != r.expectedSize())) {
                 missing.add(r.label());
+            }
+        }
+        for (VariantRef ref : refs) {
+            if (!store.status(ref, false).usable()) {
+                missing.add(ref.key());
             }
         }
         if (!missing.isEmpty()) {
@@ -197,7 +216,7 @@ public class DownloadCommand implements Callable<Integer> {
             if (refs.isEmpty()) {
                 System.out.println("already here: " + plan.get(0).request().target());
             }
-            refs.forEach(ref -> System.out.println(ref.key() + " is in " + RegistryDownloads.variantDir(common.storeRoot(), ref)));
+            refs.forEach(ref -> System.out.println(ref.key() + " is in " + store.path(ref).orElseThrow()));
         }
         return 0;
     }
