@@ -132,9 +132,13 @@ class CheckModelsCommandTest {
     }
 
     @Test
-    void withoutTheEngineDownloadingSaysSoInOneSentence() {
+    void theDefaultFetcherIsTheEngineAndOfflineRefusesInOneSentence() {
+        Run offline = check("alpha", "--download", "--yes", "--offline");
+        assertEquals(1, offline.exitCode(), offline.err());
+        assertTrue(offline.err().contains("--offline forbids downloading"), offline.err());
+        assertEquals(0, fx.origin.gets("alpha-q4.gguf"));
         Run r = check("alpha", "--download", "--yes");
-        assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("downloads need the download engine"), r.err());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("1 of 1 ready"), r.out());
     }
 }
