@@ -205,6 +205,21 @@ class QueueTest {
     }
 
     @Test
+    void theEnginesReportOfAStopIsNotAnError() {
+        DownloadQueue q = queue(1);
+        q.enqueue("a:v", 0);
+        q.start();
+        FakeInstaller.Job job = installer.nth(1);
+        job.emit(new DownloadEvent.Failed("a:v/f.bin", dev.modeldepot.cli.ExitCode.INTERRUPTED.code,
+                "download of a:v/f.bin interrupted with 1 MB kept; run the same command again to resume"));
+        assertNull(q.snapshot().item("a:v").orElseThrow().lastError());
+        job.emit(new DownloadEvent.Failed("a:v/f.bin", 1, "HTTP 500 from the origin"));
+        assertTrue(q.snapshot().item("a:v").orElseThrow().lastError().contains("HTTP 500"), "a real failure still shows");
+        q.close();
+        assertEquals(ItemState.QUEUED, state(q, "a:v"), "a shutdown requeues it");
+    }
+
+    @Test
     void aQueuedEntryCanBePausedWithoutRunning() {
         DownloadQueue q = queue(1);
         q.enqueue("a:v", 0);
