@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,12 @@ public final class DownloadQueue implements AutoCloseable {
     private final Clock clock;
     private final Object lock = new Object();
     private final Map<String, QueueEntry> entries = new LinkedHashMap<>();
+    /**
+     * Keys whose worker has not returned yet. A paused, cancelled or cleared run is told to stop
+     * but may take a moment to unwind (the engine joins its connections); a new run of the same
+     * key waits for it, so two runs never write the same partial at once.
+     */
+    private final Set<String> live = new HashSet<>();
     private final ExecutorService workers;
     private final SnapshotPublisher publisher = new SnapshotPublisher(this::snapshot);
     private long nextSeq;
@@ -172,6 +180,7 @@ public final class DownloadQueue implements AutoCloseable {
         return change(key, false, QueueEntry::pause);
     }
 
+    /** Queues a paused entry again; it starts once its stopped run (if any) has returned. */
     public boolean resume(String key) {
         return change(key, false, QueueEntry::resume);
     }
@@ -183,7 +192,7 @@ public final class DownloadQueue implements AutoCloseable {
         });
     }
 
-    /** Puts a failed or cancelled entry back in the queue; it resumes from its partial. */
+    /** Puts a failed or cancelled entry back in the queue; it resumes from its partial once its stopped run has returned. */
     public boolean retry(String key) {
         return change(key, false, e -> e.retry(clock.instant()));
     }
@@ -236,20 +245,21 @@ public final class DownloadQueue implements AutoCloseable {
         return changed;
     }
 
-    /** Starts queued entries while slots are free. */
+    /** Starts queued entries while slots are free; an entry whose previous run is still unwinding waits for it. */
     private void pumpLocked() {
         if (!started || closed) {
             return;
         }
         long running = entries.values().stream().filter(e -> e.run != null).count();
         List<QueueEntry> ready = entries.values().stream()
-                .filter(e -> e.state == ItemState.QUEUED && e.run == null).sorted(ORDER).toList();
+                .filter(e -> e.state == ItemState.QUEUED && e.run == null && !live.contains(e.key)).sorted(ORDER).toList();
         for (QueueEntry e : ready) {
             if (running >= maxActive) {
                 break;
             }
             Cancellation cancellation = new Cancellation();
             e.startRun(clock.instant(), cancellation);
+            live.add(e.key);
             running++;
             workers.execute(() -> work(e, cancellation));
         }
@@ -263,10 +273,11 @@ public final class DownloadQueue implements AutoCloseable {
             failure = t;
         }
         synchronized (lock) {
-            if (entries.get(entry.key) != entry) {
-                return; // cleared while running: nothing to record
+            live.remove(entry.key);
+            // A cleared entry's late result is not recorded, but a new entry of its key may now start.
+            if (entries.get(entry.key) == entry) {
+                entry.endRun(cancellation, failure, closed, clock.instant());
             }
-            entry.endRun(cancellation, failure, closed, clock.instant());
             pumpLocked();
             saveLocked();
         }

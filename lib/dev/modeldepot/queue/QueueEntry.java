@@ -1,6 +1,7 @@
 package dev.modeldepot.queue;
 
 import dev.modeldepot.cli.Cli;
+import dev.modeldepot.cli.ExitCode;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.util.Redact;
@@ -212,6 +213,9 @@ final class QueueEntry {
                 currentFile = null;
             }
         } else if (event instanceof DownloadEvent.Failed x) {
+            if (x.code() == ExitCode.INTERRUPTED.code) {
+                return; // the engine reporting a stop the queue asked for (pause, shutdown): not an error
+            }
             String file = fileName(x.label());
             lastError = Redact.text(x.message().contains(file) ? x.message() : file + ": " + x.message());
         }

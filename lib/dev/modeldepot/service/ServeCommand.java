@@ -5,6 +5,7 @@ import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.cli.Version;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.registry.Registry;
+import dev.modeldepot.store.AppOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,6 +41,10 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Bearer token file, created owner-only on first start (default: <store>/service/token).")
     Path tokenFile;
 
+    /** --app / MODELDEPOT_APP: the app recorded as a user (pin) of what the service installs; none by default. */
+    @Mixin
+    AppOption app;
+
     @Option(names = "--max-active", paramLabel = "N", defaultValue = "1", description = "Downloads running at once (default: ${DEFAULT-VALUE}).")
     int maxActive;
 
@@ -52,11 +58,12 @@ public class ServeCommand implements Callable<Integer> {
             throw DepotException.badInput("--max-active must be between 1 and 16, not " + maxActive);
         }
         InetAddress address = address(bind);
+        String appName = app.resolve(common);
         Path storeRoot = common.storeRoot();
         Registry registry = common.loadRegistry();
         ServiceToken token = ServiceToken.loadOrCreate(tokenFile != null ? tokenFile.toAbsolutePath()
                 : ServiceDiscovery.serviceDir(storeRoot).resolve("token"));
-        ServiceWiring.Parts parts = ServiceWiring.create(storeRoot, registry, common.env);
+        ServiceWiring.Parts parts = ServiceWiring.create(storeRoot, registry, common.env, Clock.systemUTC(), appName, common.offline);
         DownloadQueue queue = ServiceWiring.queue(storeRoot, parts.installer(), maxActive, Clock.systemUTC());
         DownloadService service = new DownloadService(new DownloadService.Config(storeRoot, address, port), registry, queue,
                 parts.store(), token, common.env, Clock.systemUTC(), System.out);

@@ -57,6 +57,12 @@ final class Installer {
             try {
                 Map<String, Stamp> known = store.knownStamps();
                 java.util.List<String> unavailable = new java.util.ArrayList<>();
+                if (listener != null) {
+                    // Every file up front, so a listener counting files (the queue) knows the total from the start.
+                    for (ModelFile f : ref.variant().files()) {
+                        listener.onEvent(new DownloadEvent.Queued(ref.key() + "/" + f.path(), f.size()));
+                    }
+                }
                 for (ModelFile f : ref.variant().files()) {
                     if (cancel != null && cancel.isCancelled()) {
                         throw DepotException.interrupted("cancelled; the partial downloads are kept for next time");
@@ -95,13 +101,19 @@ final class Installer {
             if (stamp == null && !(Files.isRegularFile(blob) && Files.size(blob) == f.size())) {
                 result = fetch(fetcher, ref, f, blob, label, listener, cancel);
             }
-            return fileMeta(f, recorded, result, store.linker().link(blob, layout.readablePath(ref, f)), Stamp.of(blob, null, store.clock().instant()));
+            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f));
+            if (result == null) {
+                alreadyThere(listener, label, blob, f);
+            }
+            return fileMeta(f, recorded, result, link, Stamp.of(blob, null, store.clock().instant()));
         }
         try (var blobLock = store.locks().acquireLong(StoreLocks.blob(f.sha256()), "the download of " + label)) {
             Stamp stamp = null;
             DownloadResult result = null;
+            boolean present = false;
             if (Files.isRegularFile(blob)) {
                 stamp = trusted(blob, f, recorded, known);
+                present = stamp != null;
                 if (stamp == null) {
                     store.quarantineBlob(blob, f.sha256() + " failed verification");
                 }
@@ -116,7 +128,17 @@ final class Installer {
             }
             boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp == recorded.stamp();
             LinkKind link = store.linker().link(blob, layout.readablePath(ref, f), wasCopy);
+            if (present) {
+                alreadyThere(listener, label, blob, f);
+            }
             return fileMeta(f, recorded, result, link, stamp);
+        }
+    }
+
+    /** A file already in the store is done without a transfer: say so, or a listener counting files never sees it finish. */
+    private static void alreadyThere(DownloadListener listener, String label, Path blob, ModelFile f) {
+        if (listener != null) {
+            listener.onEvent(new DownloadEvent.Completed(label, blob, f.size()));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An installer the test drives: each install blocks until the test completes or fails it, and
@@ -23,6 +24,9 @@ final class FakeInstaller implements VariantInstaller {
         final CountDownLatch finished = new CountDownLatch(1);
         private volatile String outcome; // "ok" or an error message
         private volatile boolean ignoreCancel;
+        private volatile boolean slowStop;
+        private final CountDownLatch mayStop = new CountDownLatch(1);
+        final CountDownLatch sawCancel = new CountDownLatch(1);
 
         Job(String key, DownloadListener listener, Cancellation cancellation) {
             this.key = key;
@@ -46,6 +50,15 @@ final class FakeInstaller implements VariantInstaller {
             ignoreCancel = true;
         }
 
+        /** Like the engine joining its connections: once cancelled, it returns only when {@link #letStop} is called. */
+        void stopSlowly() {
+            slowStop = true;
+        }
+
+        void letStop() {
+            mayStop.countDown();
+        }
+
         boolean hasEnded() {
             return finished.getCount() == 0;
         }
@@ -53,6 +66,8 @@ final class FakeInstaller implements VariantInstaller {
 
     private final List<String> started = new ArrayList<>();
     private final Map<String, Job> current = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final AtomicInteger mostAtOnceForOneKey = new AtomicInteger();
 
     @Override
     public void install(String key, DownloadListener listener, Cancellation cancellation) throws Exception {
@@ -61,6 +76,8 @@ final class FakeInstaller implements VariantInstaller {
         synchronized (started) {
             started.add(key);
         }
+        int now = running.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        mostAtOnceForOneKey.accumulateAndGet(now, Math::max);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
@@ -71,14 +88,24 @@ final class FakeInstaller implements VariantInstaller {
                     throw DepotException.failed(job.outcome);
                 }
                 if (cancellation.isCancelled() && !job.ignoreCancel) {
+                    job.sawCancel.countDown();
+                    if (job.slowStop && !job.mayStop.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("fake install of " + key + " was never allowed to stop");
+                    }
                     throw DepotException.interrupted("download of " + key + " stopped; the partial is kept");
                 }
                 Thread.sleep(5);
             }
             throw new IllegalStateException("fake install of " + key + " was never finished by the test");
         } finally {
+            running.get(key).decrementAndGet();
             job.finished.countDown();
         }
+    }
+
+    /** The most installs of one key ever running at the same time (two would write the same partial). */
+    int mostAtOnceForOneKey() {
+        return mostAtOnceForOneKey.get();
     }
 
     List<String> started() {

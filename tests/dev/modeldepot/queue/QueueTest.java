@@ -150,6 +150,76 @@ class QueueTest {
     }
 
     @Test
+    void aResumeWaitsUntilThePausedInstallHasReallyStopped() throws Exception {
+        DownloadQueue q = queue(2);
+        q.enqueue("a:v", 0);
+        q.start();
+        FakeInstaller.Job first = installer.nth(1);
+        first.stopSlowly();
+        assertTrue(q.pause("a:v"));
+        assertTrue(first.sawCancel.await(10, java.util.concurrent.TimeUnit.SECONDS), "the install saw the pause");
+        assertTrue(q.resume("a:v"), "a quick pause then resume");
+        assertEquals(ItemState.QUEUED, state(q, "a:v"), "queued, not started: its previous install is still unwinding");
+        assertFalse(first.hasEnded());
+        assertEquals(1, installer.started().size());
+        first.letStop();
+        FakeInstaller.Job again = installer.nth(2);
+        assertEquals("a:v", again.key);
+        assertTrue(first.hasEnded(), "the new install began only after the old one returned");
+        waitFor(() -> state(q, "a:v") == ItemState.DOWNLOADING, "the resumed run");
+        again.complete();
+        waitFor(() -> state(q, "a:v") == ItemState.COMPLETED, "the resumed entry completes");
+        assertEquals(1, installer.mostAtOnceForOneKey(), "never two installs of one entry at once");
+    }
+
+    @Test
+    void aRetryOrANewEntryWaitsForTheStoppedInstallOfTheSameKey() throws Exception {
+        DownloadQueue q = queue(3);
+        q.enqueue("a:v", 0);
+        q.start();
+        FakeInstaller.Job first = installer.nth(1);
+        first.stopSlowly();
+        assertTrue(q.cancel("a:v"));
+        assertTrue(q.retry("a:v"));
+        assertEquals(ItemState.QUEUED, state(q, "a:v"), "the retry waits for the cancelled install");
+        first.letStop();
+        FakeInstaller.Job second = installer.nth(2);
+        assertTrue(first.hasEnded());
+        second.stopSlowly();
+
+        // Clear frees the slot at once, but the same key queued again still waits for the old install.
+        assertTrue(q.clear("a:v"));
+        assertTrue(q.enqueue("a:v", 0));
+        q.enqueue("b:v", 0);
+        FakeInstaller.Job other = installer.nth(3);
+        assertEquals("b:v", other.key, "another key is not held up");
+        assertEquals(ItemState.QUEUED, state(q, "a:v"));
+        second.letStop();
+        FakeInstaller.Job third = installer.nth(4);
+        assertEquals("a:v", third.key);
+        assertTrue(second.hasEnded());
+        third.complete();
+        other.complete();
+        waitFor(() -> state(q, "a:v") == ItemState.COMPLETED && state(q, "b:v") == ItemState.COMPLETED, "both complete");
+        assertEquals(1, installer.mostAtOnceForOneKey());
+    }
+
+    @Test
+    void theEnginesReportOfAStopIsNotAnError() {
+        DownloadQueue q = queue(1);
+        q.enqueue("a:v", 0);
+        q.start();
+        FakeInstaller.Job job = installer.nth(1);
+        job.emit(new DownloadEvent.Failed("a:v/f.bin", dev.modeldepot.cli.ExitCode.INTERRUPTED.code,
+                "download of a:v/f.bin interrupted with 1 MB kept; run the same command again to resume"));
+        assertNull(q.snapshot().item("a:v").orElseThrow().lastError());
+        job.emit(new DownloadEvent.Failed("a:v/f.bin", 1, "HTTP 500 from the origin"));
+        assertTrue(q.snapshot().item("a:v").orElseThrow().lastError().contains("HTTP 500"), "a real failure still shows");
+        q.close();
+        assertEquals(ItemState.QUEUED, state(q, "a:v"), "a shutdown requeues it");
+    }
+
+    @Test
     void aQueuedEntryCanBePausedWithoutRunning() {
         DownloadQueue q = queue(1);
         q.enqueue("a:v", 0);

@@ -2,6 +2,7 @@ package dev.modeldepot.service;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,18 +10,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The origin and a registry pointing at it:
+ * The origin (ETag, Range, If-Range, byte counters) and a registry pointing at it:
  * alpha (v1 default: a 2 MB weights file plus a small config in a subfolder; v2: one file),
- * slow (4 MB, served at 500 kB/s until a test lifts the limit), second (small), and corrupt
- * (the origin's bytes do not match the registry's sha256).
+ * slow (4 MB, served at 500 kB/s per connection until a test lifts the limit), second (small),
+ * and corrupt (the origin's bytes do not match the registry's sha256).
  */
 final class Fixture implements AutoCloseable {
-    final TestOrigin origin;
+    static final long SLOW_RATE = 500_000;
+
+    final FaultOrigin origin;
     final Path registry;
     final Map<String, byte[]> content = new HashMap<>();
+    final Map<String, FaultOrigin.Resource> resources = new HashMap<>();
 
     Fixture(Path dir) throws Exception {
-        origin = new TestOrigin();
+        origin = FaultOrigin.start();
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("schemaVersion", 1);
         ArrayNode models = root.putArray("models");
@@ -30,12 +34,21 @@ final class Fixture implements AutoCloseable {
         file(v1, "tokenizer/config.json", 10_000, 2, true);
         file(variant(alpha, "v2", false), "alpha-v2.gguf", 300_000, 3, true);
         file(variant(model(models, "slow", "Slow"), "q4", true), "slow.gguf", 4_000_000, 4, true);
-        origin.limit("/files/slow.gguf", 500_000);
+        limit("/files/slow.gguf", SLOW_RATE);
         file(variant(model(models, "second", "Second"), "q4", true), "second.gguf", 256_000, 5, true);
         file(variant(model(models, "corrupt", "Corrupt"), "q4", true), "corrupt.gguf", 512_000, 6, false);
         registry = dir.resolve("registry.json");
         Files.createDirectories(dir);
         Files.writeString(registry, Json.pretty(root));
+    }
+
+    /** Bytes per second per connection for one file; 0 lifts the limit (also for a transfer under way). */
+    void limit(String path, long bytesPerSecond) {
+        resources.get(path).bytesPerSecond(bytesPerSecond);
+    }
+
+    String sha256(String path) {
+        return FaultOrigin.sha256(content.get(path));
     }
 
     private static ObjectNode model(ArrayNode models, String id, String name) {
@@ -55,15 +68,16 @@ final class Fixture implements AutoCloseable {
         return v.putArray("files");
     }
 
-    private void file(ArrayNode files, String path, int size, long seed, boolean honest) throws Exception {
+    private void file(ArrayNode files, String path, int size, long seed, boolean honest) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        byte[] data = origin.add("/files/" + name, size, seed);
+        byte[] data = FaultOrigin.randomBytes(size, seed);
+        resources.put("/files/" + name, origin.serve("/files/" + name, data));
         content.put(path, data);
         ObjectNode f = files.addObject();
         f.put("path", path);
         f.put("url", origin.url("/files/" + name).toString());
         f.put("size", size);
-        f.put("sha256", TestOrigin.sha256(honest ? data : new byte[] {1, 2, 3}));
+        f.put("sha256", honest ? FaultOrigin.sha256(data) : FaultOrigin.sha256(new byte[] {1, 2, 3}));
     }
 
     @Override

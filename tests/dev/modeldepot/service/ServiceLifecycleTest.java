@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,23 +73,67 @@ class ServiceLifecycleTest {
         throw new AssertionError(key + " is not in the saved queue: " + saved);
     }
 
-    /** The restarted service completes the slow model, and asks the origin only for what was missing. */
-    void assertResumedFromPartial(long partialSize) throws Exception {
-        fixture.origin.limit("/files/slow.gguf", 0);
+    /** The engine's partial of slow.gguf: in the store's partial area, in the folder named by its sha256. */
+    Path slowPartial() throws Exception {
+        Path dir = store.resolve("partial").resolve(fixture.sha256("slow.gguf"));
+        return TestFiles.under(dir).stream().filter(p -> p.getFileName().toString().endsWith(".part")).findFirst().orElseThrow(() -> new AssertionError("no partial in " + dir + "; the store holds " + filesIn(store)));
+    }
+
+    private static List<Path> filesIn(Path dir) {
+        try {
+            return TestFiles.under(dir);
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Bytes the partial's saved state says are on disk, as [from, to) ranges. */
+    List<long[]> keptRanges() throws Exception {
+        Path state = slowPartial().resolveSibling(slowPartial().getFileName() + ".json");
+        List<long[]> out = new java.util.ArrayList<>();
+        for (JsonNode r : Json.MAPPER.readTree(state.toFile()).get("completed")) {
+            out.add(new long[] {r.get(0).asLong(), r.get(1).asLong()});
+        }
+        return out;
+    }
+
+    static long sum(List<long[]> ranges) {
+        return ranges.stream().mapToLong(r -> r[1] - r[0]).sum();
+    }
+
+    /**
+     * The restarted service completes the slow model, asking the origin (with If-Range and the
+     * ETag) only for what the partial lacked; the stored blob has the registry's sha256.
+     */
+    void assertResumedFromPartial(List<long[]> kept) throws Exception {
+        long keptBytes = sum(kept);
+        long firstGap = kept.isEmpty() || kept.get(0)[0] != 0 ? 0 : kept.get(0)[1];
+        fixture.limit("/files/slow.gguf", 0);
+        long sentBefore = fixture.origin.bytesSent("/files/slow.gguf");
+        int requestsBefore = fixture.origin.recorded("/files/slow.gguf").size();
         ServiceProcess again = serve(Map.of());
         JsonNode done = again.awaitStatus("slow", "completed");
         assertEquals(100.0, done.get("percent").asDouble());
         assertArrayEquals(fixture.content.get("slow.gguf"), Files.readAllBytes(store.resolve("models/slow/q4/slow.gguf")));
-        List<TestOrigin.Request> requests = fixture.origin.requestsFor("/files/slow.gguf");
-        assertEquals("bytes=" + partialSize + "-", requests.get(requests.size() - 1).range(),
-                "the restart resumed from the partial: " + requests);
-        assertFalse(Files.exists(store.resolve("models/slow/q4/.slow.gguf.part")));
+        assertEquals(fixture.sha256("slow.gguf"), TestFiles.sha256(store.resolve("blobs/sha256/" + fixture.sha256("slow.gguf"))));
+
+        long resent = fixture.origin.bytesSent("/files/slow.gguf") - sentBefore;
+        assertTrue(resent < 4_000_000, "the restart did not fetch the whole file again: " + resent);
+        assertTrue(resent <= 4_000_000 - keptBytes + ServiceApiTest.PROBES, "only what the partial lacked: " + resent + " with " + keptBytes + " kept");
+        List<FaultOrigin.Request> resumed = fixture.origin.recorded("/files/slow.gguf");
+        resumed = resumed.subList(requestsBefore, resumed.size());
+        String etag = fixture.resources.get("/files/slow.gguf").etag();
+        String expectedRange = "bytes=" + firstGap + "-";
+        assertTrue(resumed.stream().anyMatch(r -> String.valueOf(r.header("Range")).startsWith(expectedRange) && etag.equals(r.header("If-Range"))),
+                "a ranged request from the partial's end (" + expectedRange + "), validated with If-Range " + etag + ": "
+                        + resumed.stream().map(r -> r.header("Range") + " / " + r.header("If-Range")).toList());
+        assertFalse(Files.exists(store.resolve("partial").resolve(fixture.sha256("slow.gguf"))), "the partial area is cleaned up");
     }
 
     @Test
     void sigtermSavesTheQueueAndThePartialAndARestartResumes() throws Exception {
         ServiceProcess first = serve(Map.of());
-        startSlowAndWaitForBytes(first);
+        long seen = startSlowAndWaitForBytes(first);
         assertEquals(202, first.post("/api/model-download/second/start").status());
         int exit = first.sigterm();
         assertEquals(143, exit, "the JVM's exit code after SIGTERM");
@@ -96,10 +141,11 @@ class ServiceLifecycleTest {
         assertFalse(Files.exists(ServiceDiscovery.file(store)), "a clean stop removes the discovery file");
         assertEquals("QUEUED", savedItem("slow:q4").get("state").asText(), "the interrupted download is saved as queued");
         assertEquals("QUEUED", savedItem("second:q4").get("state").asText());
-        Path partial = store.resolve("models/slow/q4/.slow.gguf.part");
-        long partialSize = Files.size(partial);
-        assertTrue(partialSize >= 500_000 && partialSize < 4_000_000, "the partial is kept: " + partialSize);
-        assertResumedFromPartial(partialSize);
+        assertTrue(Files.exists(slowPartial()), "the partial is kept");
+        assertFalse(Files.exists(store.resolve("models/slow/q4/slow.gguf")));
+        List<long[]> kept = keptRanges();
+        assertTrue(sum(kept) >= seen && sum(kept) < 4_000_000, "the stop saved at least what the status had shown (" + seen + "): " + sum(kept));
+        assertResumedFromPartial(kept);
         started.get(1).awaitStatus("second", "completed");
     }
 
@@ -107,13 +153,21 @@ class ServiceLifecycleTest {
     void killDashNineLosesNothingTheNextStartCannotResume() throws Exception {
         ServiceProcess first = serve(Map.of());
         startSlowAndWaitForBytes(first);
+        // The engine saves the partial's state every half second: wait for a save with bytes in it.
+        ServiceProcess.waitFor(() -> {
+            try {
+                return sum(keptRanges()) > 0;
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        }, "the partial's saved state");
         first.kill9();
         assertTrue(Files.exists(ServiceDiscovery.file(store)), "kill -9 leaves the discovery file behind");
         assertTrue(ServiceDiscovery.find(store).isEmpty(), "a discovery file of a dead process finds nothing");
         assertEquals("DOWNLOADING", savedItem("slow:q4").get("state").asText());
-        long partialSize = Files.size(store.resolve("models/slow/q4/.slow.gguf.part"));
-        assertTrue(partialSize > 0);
-        assertResumedFromPartial(partialSize);
+        List<long[]> kept = keptRanges();
+        assertTrue(sum(kept) > 0 && sum(kept) < 4_000_000, "kept: " + sum(kept));
+        assertResumedFromPartial(kept);
     }
 
     @Test
@@ -192,6 +246,6 @@ class ServiceLifecycleTest {
         assertFalse(s.get("/api/health").json().get("downloads_enabled").asBoolean());
         assertEquals("not_started", s.status("alpha").get("status").asText());
         ServiceProcess.waitFor(() -> s.err().contains("model downloads are disabled"), "the warning: " + s.err());
-        assertTrue(fixture.origin.requests.isEmpty(), "nothing was fetched");
+        assertTrue(fixture.origin.recorded().isEmpty(), "nothing was fetched");
     }
 }

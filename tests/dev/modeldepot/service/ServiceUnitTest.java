@@ -42,6 +42,7 @@ class ServiceUnitTest {
         "--bind|example.org|--bind takes an IP address",
         "--port|70000|--port must be between 0 and 65535",
         "--max-active|0|--max-active must be between 1 and 16",
+        "--app|no spaces|is not an app name",
     })
     void badOptionsAreOneSentenceAndExit2(String option, String value, String expected) {
         Run run = Run.of(new ModelStoreCommand(), "serve", "--cache-dir", dir.toString(), option, value);
@@ -135,26 +136,5 @@ class ServiceUnitTest {
         assertNull(DownloadService.disabledReason(Map.of("DISABLE_MODEL_DOWNLOADS", "")));
         assertTrue(DownloadService.disabledReason(Map.of("DISABLE_MODEL_DOWNLOADS", "1")).contains("DISABLE_MODEL_DOWNLOADS=1"));
         assertTrue(DownloadService.disabledReason(Map.of("DISABLE_MODEL_DOWNLOADS", "true")).contains("disabled"));
-    }
-
-    @Test
-    void theHfCacheIsFoundByBlobSha256() throws Exception {
-        Path hf = dir.resolve("hf");
-        Registry registry = RegistryLoader.parse("{\"schemaVersion\":1,\"models\":[{\"id\":\"m\",\"name\":\"M\",\"variants\":[{\"id\":\"q4\","
-                + "\"files\":[{\"path\":\"m.gguf\",\"url\":\"http://127.0.0.1:9/m.gguf\",\"size\":3,\"sha256\":\"" + "ab".repeat(32) + "\"}]}]}]}", "test");
-        FolderStoreView view = new FolderStoreView(dir.resolve("store"), hf);
-        var ref = registry.resolve("m");
-        assertFalse(view.inHfCache(ref));
-        Path blobs = Files.createDirectories(hf.resolve("models--org--m/blobs"));
-        Files.write(blobs.resolve("ab".repeat(32)), new byte[] {1, 2});
-        assertFalse(view.inHfCache(ref), "a blob of the wrong size is not the file");
-        Files.write(blobs.resolve("ab".repeat(32)), new byte[] {1, 2, 3});
-        assertTrue(view.inHfCache(ref));
-        assertFalse(view.inStore(ref));
-        Files.createDirectories(dir.resolve("store/models/m/q4"));
-        Files.write(dir.resolve("store/models/m/q4/m.gguf"), new byte[] {1, 2, 3});
-        assertTrue(view.inStore(ref));
-        assertEquals(Path.of("/x/hub"), FolderStoreView.hfCacheRoot(Map.of("HF_HOME", "/x")));
-        assertEquals(Path.of("/y"), FolderStoreView.hfCacheRoot(Map.of("HF_HUB_CACHE", "/y", "HF_HOME", "/x")));
     }
 }

@@ -1,7 +1,6 @@
 package dev.modeldepot.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,10 +132,13 @@ class CheckModelsCommandTest {
     }
 
     @Test
-    void offlineDownloadingSaysSoInOneSentence() {
-        Run r = check("alpha", "--download", "--yes", "--offline");
-        assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("--offline forbids downloading"), r.err());
-        assertFalse(r.err().contains("\tat "), r.err());
+    void theDefaultFetcherIsTheEngineAndOfflineRefusesInOneSentence() {
+        Run offline = check("alpha", "--download", "--yes", "--offline");
+        assertEquals(1, offline.exitCode(), offline.err());
+        assertTrue(offline.err().contains("--offline forbids downloading"), offline.err());
+        assertEquals(0, fx.origin.gets("alpha-q4.gguf"));
+        Run r = check("alpha", "--download", "--yes");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("1 of 1 ready"), r.out());
     }
 }
