@@ -132,9 +132,9 @@ class CheckModelsCommandTest {
     }
 
     @Test
-    void withoutTheEngineDownloadingSaysSoInOneSentence() {
-        Run r = check("alpha", "--download", "--yes");
-        assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("downloads need the download engine"), r.err());
+    void offlineRefusesToDownloadInOneSentence() {
+        Run r = check("alpha", "--download", "--yes", "--offline");
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("--offline forbids downloading"), r.err());
     }
 }
