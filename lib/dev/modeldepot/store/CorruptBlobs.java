@@ -13,7 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Takes a corrupt stored file out of use: its blob to quarantine (or deleted), the links to it removed. */
+/**
+ * Takes a corrupt stored file out of use: the readable paths linked to its blob are removed (so no
+ * app opens it), then the blob goes to quarantine/ with its why-note, or is deleted. The variant
+ * then reads as missing until repaired. Refused when the blob changed since {@code seen} was taken
+ * (repaired meanwhile).
+ */
 final class CorruptBlobs {
     private final ModelStore store;
 

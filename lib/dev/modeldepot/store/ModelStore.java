@@ -77,7 +77,7 @@ public final class ModelStore {
             VariantMeta meta = loadOrRebuild(ref).orElse(null);
             StatusChecker.Result result = new StatusChecker(layout, clock).check(ref, meta, knownStamps(), deep);
             if (meta != null && !result.newStamps().isEmpty()) {
-                recordStampsIfFree(ref, result.newStamps());
+                new StampRecords(this).writeIfFree(ref, result.newStamps());
             }
             return result.status();
         } catch (IOException e) {
@@ -85,11 +85,7 @@ public final class ModelStore {
         }
     }
 
-    /**
-     * The stamp the store holds for each file of a variant (path to stamp): what the last full pass
-     * saw, shared with check-models. A stamp whose sha256 is not the file's expected one records
-     * a corrupt verdict.
-     */
+    /** Path to the stamp the store holds for each file of a variant (see {@link StampRecords}). */
     public Map<String, Stamp> stamps(VariantRef ref) {
         try {
             return new StampRecords(this).of(ref);
@@ -98,25 +94,14 @@ public final class ModelStore {
         }
     }
 
-    /**
-     * Records the stamps of full passes (path to stamp) in the variant's metadata, waiting (bounded)
-     * for an install of the variant to finish. A stamp of other bytes than expected records that
-     * the file is corrupt: status() then says so without hashing while the blob is unchanged.
-     */
+    /** Records full passes' stamps (path to stamp; other bytes than expected = corrupt), waiting boundedly for an install. */
     public void recordStamps(VariantRef ref, Map<String, Stamp> byPath) throws IOException {
         try (var lock = locks.acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + ref.key())) {
             new StampRecords(this).writeLocked(ref, byPath);
         }
     }
 
-    /**
-     * Takes a corrupt file out of use: its blob goes to quarantine/ with {@code why} as its note
-     * (or is deleted), and the readable paths linked to it are removed, so no app opens it; the
-     * variant then reads as missing until repaired. Refused when the blob changed since
-     * {@code seen} was taken (someone repaired it meanwhile).
-     *
-     * @return where the blob went, or empty when deleted
-     */
+    /** Takes a corrupt file out of use (see {@link CorruptBlobs}); returns where its blob went, empty when deleted. */
     public Optional<Path> discardCorrupt(VariantRef ref, String path, Stamp seen, Map<String, Object> why, boolean quarantine) throws IOException {
         return new CorruptBlobs(this).discard(ref, path, seen, why, quarantine);
     }
@@ -324,17 +309,4 @@ public final class ModelStore {
         }
     }
 
-    private void recordStampsIfFree(VariantRef ref, Map<String, Stamp> bySha) throws IOException {
-        // Best effort: if an install holds the variant, it writes its own stamps.
-        var lock = locks.tryAcquire(StoreLocks.variant(ref.model().id(), ref.variant().id()));
-        if (lock.isEmpty()) {
-            return;
-        }
-        try (var held = lock.get()) {
-            Map<String, Stamp> byPath = new HashMap<>();
-            ref.variant().files().stream().filter(f -> f.sha256() != null && bySha.containsKey(f.sha256()))
-                    .forEach(f -> byPath.put(f.path(), bySha.get(f.sha256())));
-            new StampRecords(this).writeLocked(ref, byPath);
-        }
-    }
 }

@@ -69,4 +69,18 @@ final class StampRecords {
         }).toList();
         store.metas().write(meta.withFiles(files, meta.state()));
     }
+
+    /** As {@link #writeLocked} with stamps keyed by expected sha256, only if no install holds the variant (best effort). */
+    void writeIfFree(VariantRef ref, Map<String, Stamp> bySha) throws IOException {
+        var lock = store.locks().tryAcquire(StoreLocks.variant(ref.model().id(), ref.variant().id()));
+        if (lock.isEmpty()) {
+            return; // an install holds the variant: it writes its own stamps
+        }
+        try (var held = lock.get()) {
+            Map<String, Stamp> byPath = new HashMap<>();
+            ref.variant().files().stream().filter(f -> f.sha256() != null && bySha.containsKey(f.sha256()))
+                    .forEach(f -> byPath.put(f.path(), bySha.get(f.sha256())));
+            writeLocked(ref, byPath);
+        }
+    }
 }

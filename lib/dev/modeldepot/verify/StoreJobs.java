@@ -66,12 +66,14 @@ final class StoreJobs {
     /** Quarantines or deletes a corrupt file's blob through the store; returns what was done. */
     String discard(VerifyJob job, FileReport entry, boolean quarantine) throws IOException {
         VariantRef ref = refs.get(job.stampKey());
-        Stamp seen = entry.actual().sha256() == null ? null : Stamp.of(job.path(), entry.actual().sha256(), store.clock().instant());
         try {
+            Stamp seen = entry.actual().sha256() == null ? null : Stamp.of(job.path(), entry.actual().sha256(), store.clock().instant());
             return store.discardCorrupt(ref, job.name(), seen, CorruptFiles.note(entry), quarantine)
                     .map(p -> "quarantined to " + p + " (links to it removed)").orElse("deleted (and the links to it)");
         } catch (DepotException e) {
             return "left in place: " + e.getMessage();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "already gone from the store";
         }
     }
 

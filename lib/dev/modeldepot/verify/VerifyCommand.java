@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify-model-integrity", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = "Checks model files: SHA-256 against the registry or a SHA256SUMS file, and the structure of "
                 + "GGUF, safetensors, zip-based PyTorch, ONNX and JSON files. Files verified before and unchanged since "
-                + "(same size, mtime and inode) are trusted from their stamp in milliseconds; --deep re-hashes everything.",
+                + "(same size, mtime and inode) are trusted from their stamp in milliseconds (store files share their stamps with "
+                + "check-models); --deep re-hashes everything. --quarantine, --delete or --repair deal with corrupt files.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:all files ok", "1:files missing (nothing corrupt)", "2:bad input", "3:a file is corrupt (size, SHA-256 or structure)"})
 public class VerifyCommand implements Callable<Integer> {
