@@ -157,12 +157,12 @@ public class VerifyCommand implements Callable<Integer> {
         } else {
             Registry registry = common.loadRegistry();
             ModelStore store = ModelStore.open(common.storeRoot(), clock, StoreOptions.defaults(common.env)).forRegistry(registry);
-            StoreJobs jobs = StoreJobs.of(store, registry, models, profile, all);
-            if (jobs.work().isEmpty() && !common.json) {
+            StoreJobs storeJobs = StoreJobs.of(store, registry, models, profile, all);
+            if (storeJobs.work().isEmpty() && !common.json) {
                 console.info("no model variant is in the store at " + common.storeRoot() + "; nothing to verify");
                 return 0;
             }
-            return run(console, jobs.work(), jobs.stamps(), null, jobs);
+            return run(console, storeJobs.work(), storeJobs.stamps(), null, storeJobs);
         }
         return run(console, work, StampBook.forAdHocFiles(common.storeRoot()), malformed, null);
     }
