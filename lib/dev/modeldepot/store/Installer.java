@@ -115,7 +115,7 @@ final class Installer {
                 stamp = trusted(blob, f, recorded, known);
                 present = stamp != null;
                 if (stamp == null) {
-                    store.quarantineBlob(blob, f.sha256() + " failed verification");
+                    store.quarantineBlob(blob, label, "its bytes are not " + f.sha256() + " (a stamp or a fresh hash says so)");
                 }
             }
             if (stamp == null && store.hfCache() != null && adoptFromHf(f, blob, label, listener)) {
@@ -126,7 +126,7 @@ final class Installer {
                 BlobFiles.makeReadOnly(blob);
                 stamp = Stamp.of(blob, f.sha256(), store.clock().instant());
             }
-            boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp == recorded.stamp();
+            boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp != null && stamp.equals(recorded.stamp());
             LinkKind link = store.linker().link(blob, layout.readablePath(ref, f), wasCopy);
             if (present) {
                 alreadyThere(listener, label, blob, f);
@@ -142,11 +142,15 @@ final class Installer {
         }
     }
 
-    /** The blob's stamp if it still matches, else a fresh one after hashing; null when it is corrupt. */
+    /**
+     * The blob's stamp if it still matches, else a fresh one after hashing; null when it is corrupt.
+     * The newest stamp goes first: when it still matches but saw other bytes, it records a corrupt
+     * verdict (verify-model-integrity's or check-models'), and an older good stamp must not win.
+     */
     private Stamp trusted(Path blob, ModelFile f, FileMeta recorded, Stamp known) throws IOException {
-        for (Stamp s : new Stamp[] {recorded == null ? null : recorded.stamp(), known}) {
-            if (s != null && f.sha256().equals(s.sha256()) && s.stillMatches(blob)) {
-                return s;
+        for (Stamp s : new Stamp[] {known, recorded == null ? null : recorded.stamp()}) {
+            if (s != null && s.sha256() != null && s.stillMatches(blob)) {
+                return f.sha256().equals(s.sha256()) ? s : null;
             }
         }
         return f.sha256().equals(Hashing.sha256(blob)) ? Stamp.of(blob, f.sha256(), store.clock().instant()) : null;

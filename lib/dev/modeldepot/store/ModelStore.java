@@ -77,12 +77,38 @@ public final class ModelStore {
             VariantMeta meta = loadOrRebuild(ref).orElse(null);
             StatusChecker.Result result = new StatusChecker(layout, clock).check(ref, meta, knownStamps(), deep);
             if (meta != null && !result.newStamps().isEmpty()) {
-                recordStamps(ref, result.newStamps());
+                new StampRecords(this).writeIfFree(ref, result.newStamps());
             }
             return result.status();
         } catch (IOException e) {
             throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Path to the stamp the store holds for each file of a variant (see {@link StampRecords}). */
+    public Map<String, Stamp> stamps(VariantRef ref) {
+        try {
+            return new StampRecords(this).of(ref);
+        } catch (IOException e) {
+            throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records full passes' stamps (path to stamp; other bytes than expected = corrupt), waiting boundedly for an install. */
+    public void recordStamps(VariantRef ref, Map<String, Stamp> byPath) throws IOException {
+        try (var lock = locks.acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + ref.key())) {
+            new StampRecords(this).writeLocked(ref, byPath);
+        }
+    }
+
+    /** Takes a corrupt file out of use (see {@link CorruptBlobs}); returns where its blob went, empty when deleted. */
+    public Optional<Path> discardCorrupt(VariantRef ref, String path, Stamp seen, Map<String, Object> why, boolean quarantine) throws IOException {
+        return new CorruptBlobs(this).discard(ref, path, seen, why, quarantine);
+    }
+
+    /** The store's quarantine folder. */
+    public Quarantine quarantine() {
+        return new Quarantine(layout.quarantine(), clock);
     }
 
     /** Downloads and verifies what is missing, links every file, records {@code app} as a user. */
@@ -240,27 +266,20 @@ public final class ModelStore {
         return MetaRebuilder.withRegistryFiles(meta, ref);
     }
 
-    /** The newest stamp seen for each sha256 in any document, so a shared blob is hashed once. */
+    /** The newest stamp for each expected sha256 in any document (see {@link StampRecords}). */
     Map<String, Stamp> knownStamps() throws IOException {
-        Map<String, Stamp> out = new HashMap<>();
-        for (MetaStore.Loaded l : metas.all()) {
-            if (l.meta() == null) {
-                continue;
-            }
-            for (FileMeta f : l.meta().files()) {
-                if (f.sha256() != null && f.stamp() != null && f.sha256().equals(f.stamp().sha256())) {
-                    out.merge(f.sha256(), f.stamp(), (a, b) -> a.verifiedAt().isAfter(b.verifiedAt()) ? a : b);
-                }
-            }
-        }
-        return out;
+        return new StampRecords(this).known();
     }
 
-    void quarantineBlob(Path blob, String why) throws IOException {
-        Path target = layout.quarantine().resolve(blob.getFileName() + "-" + clock.millis());
-        Files.createDirectories(target.getParent());
-        dev.modeldepot.util.AtomicFiles.move(blob, target);
-        warn("moved " + blob.getFileName() + " to quarantine: " + why);
+    /** Moves a corrupt blob into quarantine/ with a note of why; {@code label} names the file the user knows. */
+    Path quarantineBlob(Path blob, String label, String why) throws IOException {
+        Map<String, Object> note = new java.util.LinkedHashMap<>();
+        note.put("file", label);
+        note.put("blob", blob.getFileName().toString());
+        note.put("reason", why);
+        Path target = quarantine().put(blob, blob.getFileName().toString(), note);
+        warn("moved " + label + " to quarantine: " + why);
+        return target;
     }
 
     static Optional<VariantRef> refOf(Registry registry, String model, String variant) {
@@ -290,19 +309,4 @@ public final class ModelStore {
         }
     }
 
-    private void recordStamps(VariantRef ref, Map<String, Stamp> stamps) throws IOException {
-        // Best effort: if an install holds the variant, it writes its own stamps.
-        var lock = locks.tryAcquire(StoreLocks.variant(ref.model().id(), ref.variant().id()));
-        if (lock.isEmpty()) {
-            return;
-        }
-        try (var held = lock.get()) {
-            VariantMeta meta = metas.read(ref.model().id(), ref.variant().id()).meta();
-            if (meta == null) {
-                return;
-            }
-            List<FileMeta> files = meta.files().stream().map(f -> stamps.containsKey(f.sha256()) ? f.withStamp(stamps.get(f.sha256())) : f).toList();
-            metas.write(meta.withFiles(files, meta.state()));
-        }
-    }
 }

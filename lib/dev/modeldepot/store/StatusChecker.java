@@ -29,7 +29,7 @@ final class StatusChecker {
         this.clock = clock;
     }
 
-    /** {@code newStamps}: sha256 to the stamp of a blob this check hashed again. */
+    /** {@code newStamps}: expected sha256 to the stamp of a blob this check hashed again (a corrupt one included). */
     record Result(VariantStatus status, Map<String, Stamp> newStamps) {}
 
     Result check(VariantRef ref, VariantMeta meta, Map<String, Stamp> knownStamps, boolean deep) throws IOException {
@@ -47,13 +47,17 @@ final class StatusChecker {
                     fs = new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "wrong size: " + size + " bytes, expected " + f.size());
                 } else if (f.sha256() == null) {
                     fs = new FileStatus(f.path(), State.UNVERIFIED, f.size(), size, "the registry gives no sha256");
-                } else if (!deep && stamp != null && f.sha256().equals(stamp.sha256()) && stamp.stillMatches(blob)) {
-                    fs = new FileStatus(f.path(), State.READY, f.size(), size, null);
+                } else if (!deep && stamp != null && stamp.sha256() != null && stamp.stillMatches(blob)) {
+                    // An unchanged blob: its stamp says what a full pass found, good or corrupt.
+                    fs = f.sha256().equals(stamp.sha256()) ? new FileStatus(f.path(), State.READY, f.size(), size, null)
+                            : new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "sha256 mismatch: found " + stamp.sha256()
+                            + " (full check at " + stamp.verifiedAt() + ", unchanged since)");
                 } else {
                     String actual = Hashing.sha256(blob);
+                    Stamp seen = Stamp.of(blob, actual, clock.instant());
+                    newStamps.put(f.sha256(), seen);
                     if (actual.equals(f.sha256())) {
-                        stamp = Stamp.of(blob, actual, clock.instant());
-                        newStamps.put(f.sha256(), stamp);
+                        stamp = seen;
                         fs = new FileStatus(f.path(), State.READY, f.size(), size, null);
                     } else {
                         fs = new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "sha256 mismatch: found " + actual);

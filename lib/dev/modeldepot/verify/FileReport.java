@@ -21,6 +21,10 @@ public record FileReport(String path, String model, String name, Expected expect
                 r.verdict(), r.detail(), Math.round(r.seconds() * 1000) / 1000.0, VerifyRun.fromStamp(r), action);
     }
 
+    public FileReport withAction(String newAction) {
+        return new FileReport(path, model, name, expected, actual, size, format, verdict, detail, seconds, fromStamp, newAction);
+    }
+
     /** The name shown in the summary table. */
     public String label() {
         return model == null ? name : model + "/" + name;

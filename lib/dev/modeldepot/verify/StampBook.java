@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * re-hashed), never as an error. Saving re-reads the file and applies only this process's changes,
  * so two processes verifying different files do not erase each other's stamps.
  */
-public final class StampBook {
+public final class StampBook implements Stamps {
     private static final TypeReference<TreeMap<String, Stamp>> TYPE = new TypeReference<>() {};
 
     private final Path file;
@@ -37,22 +37,13 @@ public final class StampBook {
         return new StampBook(file, read(file));
     }
 
-    /** The book of the store's own files. */
-    public static StampBook forStore(Path storeRoot) {
-        return open(storeRoot.resolve(".modeldepot").resolve("stamps.json"));
-    }
-
     /**
      * The book of ad-hoc files (--file, --sums), keyed by absolute path: kept in the store's
-     * metadata folder rather than beside the files, so verifying never writes into user folders.
+     * metadata area (meta/file-stamps.json) rather than beside the files, so verifying never
+     * writes into user folders. Store files keep their stamps in their variant's metadata.
      */
     public static StampBook forAdHocFiles(Path storeRoot) {
-        return open(storeRoot.resolve(".modeldepot").resolve("file-stamps.json"));
-    }
-
-    /** The key of a store file in {@link #forStore}: "model:variant/path" (check-models uses the same). */
-    public static String storeKey(String variantKey, String path) {
-        return variantKey + "/" + path;
+        return open(storeRoot.resolve("meta").resolve("file-stamps.json"));
     }
 
     /** The key of an ad-hoc file: its absolute normalised path. */
@@ -64,7 +55,13 @@ public final class StampBook {
         return file;
     }
 
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
     /** The stamp for this key, only if the file still has the stamped size, mtime and file key. */
+    @Override
     public synchronized Optional<Stamp> trusted(String key, Path path) {
         Stamp stamp = stamps.get(key);
         return stamp != null && stamp.stillMatches(path) ? Optional.of(stamp) : Optional.empty();
@@ -74,12 +71,14 @@ public final class StampBook {
         return Optional.ofNullable(stamps.get(key));
     }
 
+    @Override
     public synchronized void put(String key, Stamp stamp) {
         stamps.put(key, stamp);
         changed.put(key, stamp);
         removed.remove(key);
     }
 
+    @Override
     public synchronized void remove(String key) {
         if (stamps.remove(key) != null || changed.remove(key) != null) {
             removed.add(key);
@@ -91,6 +90,7 @@ public final class StampBook {
     }
 
     /** Writes the book atomically, merged with what other processes saved meanwhile. */
+    @Override
     public synchronized void save() throws IOException {
         if (changed.isEmpty() && removed.isEmpty()) {
             return;

@@ -4,9 +4,11 @@ import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.Console;
 import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.cli.Version;
-import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
-import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.FileFetcher;
+import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.ModelStore;
+import dev.modeldepot.store.StoreOptions;
 import dev.modeldepot.util.AtomicFiles;
 import dev.modeldepot.util.Json;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify-model-integrity", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = "Checks model files: SHA-256 against the registry or a SHA256SUMS file, and the structure of "
                 + "GGUF, safetensors, zip-based PyTorch, ONNX and JSON files. Files verified before and unchanged since "
-                + "(same size, mtime and inode) are trusted from their stamp in milliseconds; --deep re-hashes everything.",
+                + "(same size, mtime and inode) are trusted from their stamp in milliseconds (store files share their stamps with "
+                + "check-models); --deep re-hashes everything. --quarantine, --delete or --repair deal with corrupt files.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:all files ok", "1:files missing (nothing corrupt)", "2:bad input", "3:a file is corrupt (size, SHA-256 or structure)"})
 public class VerifyCommand implements Callable<Integer> {
@@ -65,11 +68,18 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--deep", description = "Re-hash every file, ignoring stamps.")
     boolean deep;
 
-    @Option(names = "--quarantine", description = "Move a corrupt --file/--sums file into the store's quarantine/ folder with a note of why.")
+    @Option(names = "--quarantine", description = "Move a corrupt file into the store's quarantine/ folder with a note of why (store files: their blob, and the links to it).")
     boolean quarantine;
 
-    @Option(names = "--delete", description = "Delete a corrupt --file/--sums file.")
+    @Option(names = "--delete", description = "Delete a corrupt file (store files: their blob, and the links to it).")
     boolean delete;
+
+    @Option(names = "--repair", description = "Fetch corrupt (and missing) store files again through the download engine and verify them again; "
+            + "with --file, needs --url and --sha256.")
+    boolean repair;
+
+    @Option(names = "--url", paramLabel = "URL", description = "With --repair --file: where to fetch the file again.")
+    java.net.URI url;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE.")
     Path report;
@@ -79,6 +89,9 @@ public class VerifyCommand implements Callable<Integer> {
 
     /** Replaceable in tests. */
     Clock clock = Clock.systemUTC();
+
+    /** Where repairs download from: the download engine (tests may point it elsewhere). */
+    java.util.function.Function<CommonOptions, FileFetcher> fetchers = Fetchers::forSettings;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -104,11 +117,23 @@ public class VerifyCommand implements Callable<Integer> {
         if (sha256 != null && !HEX64.matcher(sha256).matches()) {
             throw DepotException.badInput("--sha256 must be 64 hexadecimal characters");
         }
-        if (quarantine && delete) {
-            throw DepotException.badInput("choose --quarantine or --delete, not both");
+        if ((quarantine ? 1 : 0) + (delete ? 1 : 0) + (repair ? 1 : 0) > 1) {
+            throw DepotException.badInput("choose one of --quarantine, --delete and --repair");
         }
-        if ((quarantine || delete) && file == null && sums == null) {
-            throw DepotException.badInput("--quarantine and --delete apply to --file and --sums; store files are handled by model-store");
+        if ((quarantine || delete || repair) && generate != null) {
+            throw DepotException.badInput("--quarantine, --delete and --repair go with a verification, not with --generate");
+        }
+        if (url != null && (!repair || file == null || files.size() > 1)) {
+            throw DepotException.badInput("--url goes with --repair of exactly one --file");
+        }
+        if (repair && sums != null) {
+            throw DepotException.badInput("--repair works on store models and on --file with --url; a sums file gives no URL to fetch from");
+        }
+        if (repair && file != null && url == null) {
+            throw DepotException.badInput("--repair of a --file needs --url URL to fetch it again from");
+        }
+        if (repair && file != null && sha256 == null) {
+            throw DepotException.badInput("--repair of a --file needs --sha256 HEX to verify what it fetches");
         }
         if (registryEntries && generate == null) {
             throw DepotException.badInput("--registry-entries goes with --generate");
@@ -121,53 +146,56 @@ public class VerifyCommand implements Callable<Integer> {
         }
         Integer malformed = null;
         List<VerifyJob> work;
-        StampBook stamps;
         if (file != null) {
-            work = files.stream().map(f -> VerifyJob.ofFile(f, sha256, -1, format)).toList();
-            stamps = StampBook.forAdHocFiles(common.storeRoot());
+            work = files.stream().map(f -> VerifyJob.ofFile(f, sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT), -1, format)).toList();
         } else if (sums != null) {
             Sha256Sums.Parsed parsed = readSums(sums);
             malformed = parsed.malformedLines();
             work = parsed.entries().stream()
                     .map(e -> new VerifyJob(null, e.name(), parsed.resolve(e), StampBook.keyOf(parsed.resolve(e)), e.sha256(), -1, null))
                     .toList();
-            stamps = StampBook.forAdHocFiles(common.storeRoot());
         } else {
-            work = storeJobs(common.loadRegistry(), common.storeRoot());
-            stamps = StampBook.forStore(common.storeRoot());
-            if (work.isEmpty() && !common.json) {
+            Registry registry = common.loadRegistry();
+            ModelStore store = ModelStore.open(common.storeRoot(), clock, StoreOptions.defaults(common.env)).forRegistry(registry);
+            StoreJobs storeJobs = StoreJobs.of(store, registry, models, profile, all);
+            if (storeJobs.work().isEmpty() && !common.json) {
                 console.info("no model variant is in the store at " + common.storeRoot() + "; nothing to verify");
                 return 0;
             }
+            return run(console, storeJobs.work(), storeJobs.stamps(), null, storeJobs);
         }
-        return run(console, work, stamps, malformed);
+        return run(console, work, StampBook.forAdHocFiles(common.storeRoot()), malformed, null);
     }
 
-    private int run(Console console, List<VerifyJob> work, StampBook stamps, Integer malformed) throws IOException, InterruptedException {
+    private int run(Console console, List<VerifyJob> work, Stamps stamps, Integer malformed, StoreJobs store) throws IOException, InterruptedException {
         long started = System.nanoTime();
         ProgressLine progress = console.isTty() && !common.json && !common.quiet ? new ProgressLine(console.err()) : null;
         VerifyRun verifyRun = new VerifyRun(new FileVerifier(), stamps, deep, jobs, clock);
-        List<VerificationResult> results = verifyRun.run(work, progress == null ? null : progress::show);
+        List<VerificationResult> results = new ArrayList<>(verifyRun.run(work, progress == null ? null : progress::show));
         if (verifyRun.stampSaveError() != null) {
-            console.warn("could not save stamps in " + stamps.file() + " (" + verifyRun.stampSaveError() + "); the next check will re-hash");
+            console.warn("could not save stamps in " + stamps.where() + " (" + verifyRun.stampSaveError() + "); the next check will re-hash");
         }
+        Repairs repairs = new Repairs(common, console, clock, stamps, jobs, () -> fetchers.apply(common));
         List<FileReport> files = new ArrayList<>();
-        CorruptFiles corrupt = new CorruptFiles(common.storeRoot(), clock);
         for (int i = 0; i < results.size(); i++) {
+            VerifyJob job = work.get(i);
             VerificationResult r = results.get(i);
-            FileReport entry = FileReport.of(work.get(i), r, null);
+            FileReport entry = FileReport.of(job, r, null);
             if (r.verdict().corrupt() && (quarantine || delete)) {
-                String action;
-                if (quarantine) {
-                    action = "quarantined to " + corrupt.quarantine(r.path(), entry);
+                entry = FileReport.of(job, r, store != null ? store.discard(job, entry, quarantine) : discard(r.path(), entry));
+            } else if (repair && (r.verdict().corrupt() || r.verdict() == Verdict.MISSING)) {
+                if (store != null) {
+                    store.wantRepair(job);
                 } else {
-                    corrupt.delete(r.path());
-                    action = "deleted";
+                    repairs.fromUrl(job, url);
                 }
-                entry = FileReport.of(work.get(i), r, action);
             }
             files.add(entry);
         }
+        if (store != null) {
+            store.repair(repairs);
+        }
+        repairs.applyTo(work, files);
         VerifyReport result = VerifyReport.of(files, FileVerifier.secondsSince(started), malformed);
         if (report != null) {
             AtomicFiles.write(report, Json.pretty(result).getBytes(StandardCharsets.UTF_8));
@@ -181,6 +209,15 @@ public class VerifyCommand implements Callable<Integer> {
             sumsWarnings(console, malformed, result);
         }
         return result.exitCode();
+    }
+
+    private String discard(Path path, FileReport entry) throws IOException {
+        CorruptFiles corrupt = new CorruptFiles(common.storeRoot(), clock);
+        if (quarantine) {
+            return "quarantined to " + corrupt.quarantine(path, entry);
+        }
+        corrupt.delete(path);
+        return "deleted";
     }
 
     /** The warnings sha256sum -c prints, on stderr, so users of either tool read the same thing. */
@@ -207,37 +244,5 @@ public class VerifyCommand implements Callable<Integer> {
             throw DepotException.badInput(sumsFile + ": no properly formatted checksum lines found");
         }
         return parsed;
-    }
-
-    /** Registry variants to the files at their readable store paths, models/&lt;id&gt;/&lt;variant&gt;/&lt;path&gt;. */
-    private List<VerifyJob> storeJobs(Registry registry, Path storeRoot) {
-        List<VariantRef> refs;
-        if (all) {
-            refs = new ArrayList<>();
-            for (var model : registry.models()) {
-                for (var variant : model.variants()) {
-                    if (Files.isDirectory(variantFolder(storeRoot, model.id(), variant.id()))) {
-                        refs.add(new VariantRef(model, variant));
-                    }
-                }
-            }
-        } else if (profile != null) {
-            refs = registry.resolveProfile(profile);
-        } else {
-            refs = registry.resolveAll(models);
-        }
-        List<VerifyJob> work = new ArrayList<>();
-        for (VariantRef ref : refs) {
-            Path folder = variantFolder(storeRoot, ref.model().id(), ref.variant().id());
-            for (ModelFile f : ref.variant().files()) {
-                work.add(new VerifyJob(ref.key(), f.path(), folder.resolve(f.path()), StampBook.storeKey(ref.key(), f.path()),
-                        f.sha256(), f.size(), f.format()));
-            }
-        }
-        return work;
-    }
-
-    static Path variantFolder(Path storeRoot, String model, String variant) {
-        return storeRoot.resolve("models").resolve(model).resolve(variant);
     }
 }

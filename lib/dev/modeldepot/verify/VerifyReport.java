@@ -47,7 +47,7 @@ public record VerifyReport(boolean ok, int exitCode, Summary summary, double sec
             console.out().println(console.paint(tone, verdict) + "  " + String.format(Locale.ROOT, "%9s  %-22s  %s",
                     f.size() < 0 ? "-" : Sizes.human(f.size()), f.verdict() == Verdict.MISSING ? "-" : structure(f.format()), f.label()));
         }
-        files.stream().filter(f -> f.verdict() != Verdict.OK || !f.format().ok()).forEach(f -> console.out().println(problem(f)));
+        files.stream().filter(f -> f.verdict() != Verdict.OK || !f.format().ok() || f.action() != null).forEach(f -> console.out().println(problem(f)));
         console.out().println(totals());
     }
 

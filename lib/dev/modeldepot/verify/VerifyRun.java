@@ -1,6 +1,7 @@
 package dev.modeldepot.verify;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  */
 public final class VerifyRun {
     private final FileVerifier verifier;
-    private final StampBook stamps;
+    private final Stamps stamps;
     private final boolean deep;
     private final int threads;
     private final Clock clock;
@@ -33,7 +34,7 @@ public final class VerifyRun {
      * @param deep    true to ignore stamps (still records new ones)
      * @param threads at most this many files at once; 0 for the core count
      */
-    public VerifyRun(FileVerifier verifier, StampBook stamps, boolean deep, int threads, Clock clock) {
+    public VerifyRun(FileVerifier verifier, Stamps stamps, boolean deep, int threads, Clock clock) {
         this.verifier = verifier;
         this.stamps = stamps;
         this.deep = deep;
@@ -135,11 +136,21 @@ public final class VerifyRun {
         if (stamps != null && job.stampKey() != null) {
             if (result.verdict().usable() && result.actualSha256() != null && result.formatCheck().ok()) {
                 stamps.put(job.stampKey(), Stamp.of(job.path(), result.actualSha256(), clock.instant()));
+            } else if (result.verdict().corrupt() && result.actualSha256() != null) {
+                stamps.putCorrupt(job.stampKey(), seen(job.path(), result.actualSha256()));
             } else {
                 stamps.remove(job.stampKey());
             }
         }
         return result;
+    }
+
+    private Stamp seen(Path path, String actualSha256) {
+        try {
+            return Stamp.of(path, actualSha256, clock.instant());
+        } catch (IOException e) {
+            return null; // gone already: nothing to stamp
+        }
     }
 
     private static VerificationResult fromStamp(VerifyJob job, String expected, Stamp stamp) {

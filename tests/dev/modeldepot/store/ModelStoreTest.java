@@ -114,7 +114,8 @@ class ModelStoreTest {
         assertEquals(State.CORRUPT, store.status(fx.ref("alpha:q4"), false).state());
         install(store, "alpha:q4", null);
         assertEquals(State.READY, store.status(fx.ref("alpha:q4"), false).state());
-        assertEquals(1, Files.list(store.layout().quarantine()).count(), "the corrupt blob is kept in quarantine");
+        assertEquals(2, Files.list(store.layout().quarantine()).count(), "the corrupt blob is kept in quarantine, with its note");
+        assertEquals(1, Files.list(store.layout().quarantine()).filter(p -> p.toString().endsWith(".why.json")).count());
         assertArrayEquals(fx.content.get("alpha-q4.gguf"), Files.readAllBytes(store.layout().variantDir("alpha", "q4").resolve("alpha-q4.gguf")));
     }
 

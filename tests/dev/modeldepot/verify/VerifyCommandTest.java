@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,38 +21,27 @@ class VerifyCommandTest {
     @TempDir
     Path dir;
 
+    private StoreFixture fx;
     private Path store;
-    private Path registry;
     private Path weights;
     private Path mmproj;
-    private Path config;
-
-    private static String file(String path, Path f, boolean withSha, String format) throws Exception {
-        return "{\"path\":\"" + path + "\",\"url\":\"https://example.org/" + path + "\",\"size\":" + Files.size(f)
-                + (withSha ? ",\"sha256\":\"" + ModelFiles.sha256(f) + "\"" : "") + (format == null ? "" : ",\"format\":\"" + format + "\"") + "}";
-    }
 
     @BeforeEach
     void setUp() throws Exception {
-        store = dir.resolve("store");
-        Path q4 = store.resolve("models/llava/q4");
-        weights = ModelFiles.gguf(q4.resolve("llava.Q4.gguf"), 300_000);
-        mmproj = ModelFiles.mmproj(q4.resolve("mmproj.gguf"), 100_000);
-        config = ModelFiles.json(q4.resolve("config.json"), "{\"arch\":\"llava\"}");
-        Path onnx = ModelFiles.onnx(dir.resolve("elsewhere/encoder.onnx"));
-        registry = dir.resolve("registry.json");
-        Files.writeString(registry, "{\"schemaVersion\":1,\"models\":["
-                + "{\"id\":\"llava\",\"name\":\"LLaVA\",\"variants\":["
-                + "{\"id\":\"q4\",\"default\":true,\"files\":[" + file("llava.Q4.gguf", weights, true, "gguf") + ","
-                + file("mmproj.gguf", mmproj, true, null) + "," + file("config.json", config, false, null) + "]},"
-                + "{\"id\":\"f16\",\"files\":[" + file("llava.f16.gguf", weights, true, null) + "]}]},"
-                + "{\"id\":\"clip\",\"name\":\"CLIP\",\"variants\":[{\"id\":\"onnx\",\"files\":[" + file("encoder.onnx", onnx, true, "onnx") + "]}]}],"
-                + "\"profiles\":{\"vision\":{\"models\":[\"llava:q4\",\"clip\"]}}}");
+        fx = new StoreFixture(dir);
+        fx.install("llava:q4");
+        store = fx.root;
+        weights = fx.blob("llava:q4", "llava.Q4.gguf");
+        mmproj = fx.blob("llava:q4", "mmproj.gguf");
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
     }
 
     private Run run(String... args) {
-        return Run.of(new VerifyCommand(), Stream.concat(Stream.of("--cache-dir", store.toString(), "--registry", registry.toString()),
-                Stream.of(args)).toArray(String[]::new));
+        return fx.verify(args);
     }
 
     private static JsonNode json(Run run) throws Exception {
@@ -60,6 +50,9 @@ class VerifyCommandTest {
 
     @Test
     void verifiesAStoreVariantThenTrustsStamps() throws Exception {
+        StoreFixture.touch(weights);
+        StoreFixture.touch(mmproj);
+        StoreFixture.touch(fx.blob("llava:q4", "config.json"));
         Run first = run("llava:q4", "--json");
         assertEquals(0, first.exitCode(), first.err());
         JsonNode report = json(first);
@@ -73,8 +66,10 @@ class VerifyCommandTest {
         assertEquals(ModelFiles.sha256(weights), f.at("/actual/sha256").asText());
         assertEquals(Files.size(weights), f.get("size").asLong());
         assertTrue(f.at("/format/ok").asBoolean() && f.at("/format/checked").asBoolean());
-        assertFalse(f.get("fromStamp").asBoolean());
-        assertTrue(Files.isRegularFile(store.resolve(".modeldepot/stamps.json")));
+        assertFalse(f.get("fromStamp").asBoolean(), "the install's stamps were invalidated by the touch");
+        assertEquals(weights.toString(), f.get("path").asText(), "store files are verified at their blob");
+        assertFalse(Files.exists(store.resolve(".modeldepot")), "stamps live in the store's metadata, not in a folder of their own");
+        assertTrue(fx.store().stamps(fx.ref("llava:q4")).get("llava.Q4.gguf").stillMatches(weights));
 
         JsonNode again = json(run("llava", "--json"));
         assertTrue(again.at("/files/0/fromStamp").asBoolean());
@@ -83,13 +78,13 @@ class VerifyCommandTest {
 
     @Test
     void corruptStoreFileIsExit3WithExpectedAndActual() throws Exception {
-        ModelFiles.flipBit(mmproj, Files.size(mmproj) - 5);
+        StoreFixture.corrupt(mmproj);
         Run r = run("llava:q4");
         assertEquals(3, r.exitCode());
         assertTrue(r.out().contains("HASH_MISMATCH") && r.out().contains("llava:q4/mmproj.gguf"), r.out());
         assertTrue(r.out().contains("expected sha256 ") && r.out().contains("actual   sha256 "), r.out());
         assertTrue(r.out().contains("1 corrupt"), r.out());
-        assertTrue(Files.exists(mmproj), "store files are reported, never moved by this command");
+        assertTrue(Files.exists(mmproj), "without --quarantine, --delete or --repair a corrupt store file is reported, not moved");
     }
 
     @Test
@@ -97,6 +92,7 @@ class VerifyCommandTest {
         Run missing = run("--profile", "vision", "--json");
         assertEquals(1, missing.exitCode());
         assertEquals("MISSING", json(missing).at("/files/3/verdict").asText());
+        weights.toFile().setWritable(true);
         ModelFiles.truncate(weights, 1000);
         Run both = run("--profile", "vision", "--json");
         assertEquals(3, both.exitCode());
@@ -116,7 +112,9 @@ class VerifyCommandTest {
     void badInputIsExit2WithOneSentence() {
         for (List<String> args : List.<List<String>>of(List.of(), List.of("nosuchmodel"), List.of("llava:q9"), List.of("--profile", "nope"),
                 List.of("--file", "x.gguf", "--sha256", "xyz"), List.of("llava", "--file", "x.gguf"),
-                List.of("--file", "x", "--quarantine", "--delete"), List.of("llava", "--quarantine"),
+                List.of("--file", "x", "--quarantine", "--delete"), List.of("llava", "--repair", "--delete"),
+                List.of("--file", "x", "--repair"), List.of("--file", "x", "--repair", "--url", "http://127.0.0.1:9/x"),
+                List.of("llava", "--url", "http://127.0.0.1:9/x"), List.of("--sums", "x", "--repair"),
                 List.of("--sums", dir.resolve("absent").toString()), List.of("--registry-entries", "--file", "x"),
                 List.of("--file", "a.gguf", "--file", "b.gguf", "--sha256", "a".repeat(64)),
                 List.of("llava", "--all"), List.of("--profile", "vision", "clip"),
@@ -138,7 +136,7 @@ class VerifyCommandTest {
         JsonNode written = Json.MAPPER.readTree(report.toFile());
         assertEquals("OK", written.at("/files/0/verdict").asText());
         assertTrue(written.get("ok").asBoolean());
-        assertTrue(Files.isRegularFile(store.resolve(".modeldepot/file-stamps.json")));
+        assertTrue(Files.isRegularFile(store.resolve("meta/file-stamps.json")), "ad-hoc stamps live in the store's metadata area");
         assertEquals(List.of("model.safetensors"), Files.list(f.getParent()).map(p -> p.getFileName().toString()).toList(),
                 "nothing is written beside an ad-hoc file");
 
