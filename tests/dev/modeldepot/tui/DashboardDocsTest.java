@@ -16,7 +16,7 @@ class DashboardDocsTest {
     void keysTableInTheDocsIsGeneratedFromTheBindingTable() throws IOException {
         String table = Bindings.markdownTable();
         int checked = 0;
-        for (Path doc : List.of(REPO.resolve("notes/readme-dashboard.md"), REPO.resolve("README.md"))) {
+        for (Path doc : List.of(REPO.resolve("README.md"))) {
             if (Files.isRegularFile(doc) && Files.readString(doc).contains("model-dashboard")
                     && Files.readString(doc).contains("| Key | Action |")) {
                 assertTrue(Files.readString(doc).contains(table), doc + " must contain exactly:\n" + table);
