@@ -1,5 +1,6 @@
 package dev.modeldepot.download;
 
+import dev.modeldepot.util.SpeedMeter;
 import dev.modeldepot.util.Json;
 import dev.modeldepot.util.Sizes;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.modeldepot.download;
 
+import dev.modeldepot.util.SpeedMeter;
 import dev.modeldepot.cli.DepotException;
 import dev.modeldepot.download.FetchException.Kind;
 import dev.modeldepot.util.Redact;

@@ -1,5 +1,6 @@
 package dev.modeldepot.verify;
 
+import dev.modeldepot.util.SpeedMeter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,11 +51,11 @@ public final class VerifyRun {
         }
         AtomicLong done = new AtomicLong();
         AtomicInteger filesDone = new AtomicInteger();
-        RateWindow rate = new RateWindow(clock, 5_000);
+        SpeedMeter rate = new SpeedMeter(clock, 5_000);
         long bytesTotal = total;
         Runnable report = () -> {
             long d = done.get();
-            double speed = rate.add(d);
+            double speed = rate.sample(d);
             long eta = speed > 0 ? (long) Math.ceil(Math.max(0, bytesTotal - d) / speed) : -1;
             progress.accept(new RunProgress(d, bytesTotal, filesDone.get(), jobs.size(), speed, eta, false));
         };
@@ -108,7 +109,7 @@ public final class VerifyRun {
             ticker.awaitTermination(5, TimeUnit.SECONDS);
             if (progress != null) {
                 long d = done.get();
-                progress.accept(new RunProgress(d, bytesTotal, jobs.size(), jobs.size(), rate.add(d), 0, true));
+                progress.accept(new RunProgress(d, bytesTotal, jobs.size(), jobs.size(), rate.sample(d), 0, true));
             }
             return results;
         } finally {

@@ -1,5 +1,6 @@
 package dev.modeldepot.download;
 
+import dev.modeldepot.util.SpeedMeter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

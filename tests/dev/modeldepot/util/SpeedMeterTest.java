@@ -1,4 +1,4 @@
-package dev.modeldepot.verify;
+package dev.modeldepot.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-class RateWindowTest {
+class SpeedMeterTest {
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
         long millis;
@@ -32,15 +32,15 @@ class RateWindowTest {
     @Test
     void speedComesFromTheSlidingWindowOnly() {
         ManualClock clock = new ManualClock();
-        RateWindow window = new RateWindow(clock, 5_000);
-        assertEquals(0, window.add(0));
+        SpeedMeter window = new SpeedMeter(clock, 5_000);
+        assertEquals(0, window.sample(0));
         clock.millis = 1_000;
-        assertEquals(100_000_000, window.add(100_000_000), 1);
+        assertEquals(100_000_000, window.sample(100_000_000), 1);
         clock.millis = 10_000;
         // The first samples have left the window: only the last interval counts.
-        assertEquals(10_000_000, window.add(190_000_000), 1);
+        assertEquals(10_000_000, window.sample(190_000_000), 1);
         clock.millis = 12_000;
         // Nothing read since the last sample inside the window: a stall reads as zero at once.
-        assertEquals(0, window.add(190_000_000), 1);
+        assertEquals(0, window.sample(190_000_000), 1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.modeldepot.download;
+package dev.modeldepot.util;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
