@@ -32,6 +32,8 @@ final class QueueEntry {
     Instant startedAt;
     Instant finishedAt;
     String lastError;
+    /** The exit code of the last failure (ExitCode), 0 when there is none. */
+    int errorCode;
 
     /** Non-null while a worker runs this entry; identifies that run. */
     Cancellation run;
@@ -61,6 +63,7 @@ final class QueueEntry {
         e.startedAt = item.startedAt();
         e.finishedAt = item.finishedAt();
         e.lastError = item.lastError();
+        e.errorCode = item.errorCode();
         e.savedFilesDone = item.filesDone();
         e.savedFilesTotal = item.filesTotal();
         e.savedBytesDone = item.bytesDone();
@@ -69,7 +72,7 @@ final class QueueEntry {
     }
 
     QueueFile.Item toItem() {
-        return new QueueFile.Item(key, state, priority, seq, queuedAt, startedAt, finishedAt, lastError,
+        return new QueueFile.Item(key, state, priority, seq, queuedAt, startedAt, finishedAt, lastError, errorCode,
                 filesDone(), filesTotal(), bytesDone(), bytesTotal());
     }
 
@@ -88,6 +91,7 @@ final class QueueEntry {
         startedAt = now;
         finishedAt = null;
         lastError = null;
+        errorCode = 0;
     }
 
     // The rules of the user's actions; each returns whether it changed anything.
@@ -163,6 +167,7 @@ final class QueueEntry {
             state = ItemState.FAILED;
             finishedAt = now;
             lastError = Redact.text(Cli.messageOf(failure));
+            errorCode = Cli.exitCodeOf(failure).code;
         }
         // Otherwise the user paused, cancelled or resumed it meanwhile: their state stands.
     }
@@ -175,6 +180,7 @@ final class QueueEntry {
         savedFilesDone = savedFilesTotal = 0;
         savedBytesDone = savedBytesTotal = 0;
         lastError = null;
+        errorCode = 0;
         startedAt = null;
         finishedAt = null;
     }
@@ -218,6 +224,7 @@ final class QueueEntry {
             }
             String file = fileName(x.label());
             lastError = Redact.text(x.message().contains(file) ? x.message() : file + ": " + x.message());
+            errorCode = x.code();
         }
     }
 
@@ -228,7 +235,7 @@ final class QueueEntry {
         long done = bytesDone();
         long eta = running && bps > 0 && total > 0 ? (long) Math.ceil(Math.max(0, total - done) / bps) : -1;
         return new ItemSnapshot(key, state, priority, running ? fileName(currentFile) : null, filesDone(), filesTotal(),
-                done, total, bps, eta, queuedAt, startedAt, finishedAt, lastError);
+                done, total, bps, eta, queuedAt, startedAt, finishedAt, lastError, errorCode);
     }
 
     /** "model:variant/dir/file.gguf" shows as "dir/file.gguf": the key is already on the row. */

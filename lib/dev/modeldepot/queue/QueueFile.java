@@ -24,7 +24,7 @@ final class QueueFile {
     static final int VERSION = 1;
 
     record Item(String key, ItemState state, int priority, long seq, Instant queuedAt, Instant startedAt,
-                Instant finishedAt, String lastError, int filesDone, int filesTotal, long bytesDone, long bytesTotal) {}
+                Instant finishedAt, String lastError, int errorCode, int filesDone, int filesTotal, long bytesDone, long bytesTotal) {}
 
     record Content(int version, List<Item> items) {
         Content {

@@ -1,5 +1,6 @@
 package dev.modeldepot.tui;
 
+import dev.modeldepot.cli.ExitCode;
 import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.registry.ModelFile;
@@ -11,21 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /** A model row from what the store says and what the queue says: pure, so every rule is testable. */
 final class Rows {
-    /**
-     * The queue keeps a failure's sentence, not its exit code, so an integrity failure is known by
-     * the download engine's two integrity sentences (and the service's stand-in installer's).
-     */
-    private static final Pattern INTEGRITY = Pattern.compile("again after a fresh download|\\(checked twice\\)|sha256 mismatch");
-
     private Rows() {}
 
     /** True for a queue failure that means the bytes were wrong (shown as "corrupt"), not that they could not be fetched. */
-    static boolean integrityFailure(String lastError) {
-        return lastError != null && INTEGRITY.matcher(lastError).find();
+    static boolean integrityFailure(ItemSnapshot item) {
+        return item.errorCode() == ExitCode.INTEGRITY.code;
     }
 
     /**
@@ -75,7 +69,7 @@ final class Rows {
                 case PAUSED: return ModelRow.State.PAUSED;
                 case FAILED:
                     if (!st.usable()) {
-                        return integrityFailure(item.get().lastError()) ? ModelRow.State.CORRUPT : ModelRow.State.FAILED;
+                        return integrityFailure(item.get()) ? ModelRow.State.CORRUPT : ModelRow.State.FAILED;
                     }
                     break;
                 default: break;

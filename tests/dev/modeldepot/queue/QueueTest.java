@@ -256,19 +256,26 @@ class QueueTest {
 
     @Test
     void aFailureIsRecordedRedactedAndCanBeRetried() {
-        DownloadQueue q = queue(1);
-        q.enqueue("a:v", 0);
-        q.start();
+        DownloadQueue first = queue(1);
+        first.enqueue("a:v", 0);
+        first.start();
         installer.nth(1).fail("HTTP 403 from https://cdn.example.org/m.gguf?X-Amz-Signature=secret123");
-        waitFor(() -> state(q, "a:v") == ItemState.FAILED, "failure");
-        ItemSnapshot failed = q.snapshot().item("a:v").orElseThrow();
+        waitFor(() -> state(first, "a:v") == ItemState.FAILED, "failure");
+        ItemSnapshot failed = first.snapshot().item("a:v").orElseThrow();
         assertTrue(failed.lastError().contains("HTTP 403"), failed.lastError());
         assertFalse(failed.lastError().contains("secret123"), "signed query strings never reach the snapshot: " + failed.lastError());
         assertNotNull(failed.finishedAt());
+        assertEquals(1, failed.errorCode(), "the failure's exit code travels with it");
+        first.close();
+
+        DownloadQueue q = queue(1);
+        assertEquals(1, q.snapshot().item("a:v").orElseThrow().errorCode(), "and survives a restart");
+        q.start();
         assertTrue(q.retry("a:v"));
         installer.nth(2).complete();
         waitFor(() -> state(q, "a:v") == ItemState.COMPLETED, "retry completes");
         assertNull(q.snapshot().item("a:v").orElseThrow().lastError(), "a successful run clears the old error");
+        assertEquals(0, q.snapshot().item("a:v").orElseThrow().errorCode());
     }
 
     @Test

@@ -31,10 +31,10 @@ final class Fixtures {
 
     static ItemSnapshot downloading(String key, long done, long total, double speed, long eta, Instant started) {
         return new ItemSnapshot(key, ItemState.DOWNLOADING, 0, key + "/model.gguf", 0, 2, done, total, speed, eta,
-                started.minusSeconds(5), started, null, null);
+                started.minusSeconds(5), started, null, null, 0);
     }
 
     static ItemSnapshot queued(String key, int priority) {
-        return new ItemSnapshot(key, ItemState.QUEUED, priority, null, 0, 0, 0, 0, 0, -1, NOW, null, null, null);
+        return new ItemSnapshot(key, ItemState.QUEUED, priority, null, 0, 0, 0, 0, 0, -1, NOW, null, null, null, 0);
     }
 }

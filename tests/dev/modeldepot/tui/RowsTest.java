@@ -40,22 +40,27 @@ class RowsTest {
     }
 
     static Optional<ItemSnapshot> item(ItemState state, long done, String error) {
-        return Optional.of(new ItemSnapshot("m:v", state, 0, null, 0, 1, done, 1000, 0, -1, Fixtures.NOW, null, null, error));
+        return item(state, done, error, error == null ? 0 : 1);
+    }
+
+    static Optional<ItemSnapshot> item(ItemState state, long done, String error, int errorCode) {
+        return Optional.of(new ItemSnapshot("m:v", state, 0, null, 0, 1, done, 1000, 0, -1, Fixtures.NOW, null, null, error, errorCode));
     }
 
     @Test
     void anIntegrityFailureOfTheQueueIsCorruptAnyOtherFailureIsFailed() {
-        assertEquals(ModelRow.State.CORRUPT, Rows.state(status(State.MISSING, 0, null), item(ItemState.FAILED, 0, ENGINE_INTEGRITY)));
+        // The failure's exit code decides, not its wording.
+        assertEquals(ModelRow.State.CORRUPT, Rows.state(status(State.MISSING, 0, null), item(ItemState.FAILED, 0, ENGINE_INTEGRITY, 3)));
         assertEquals(ModelRow.State.CORRUPT, Rows.state(status(State.MISSING, 0, null),
-                item(ItemState.FAILED, 0, "cannot download m:v/m.gguf: the server has 10 bytes for m:v/m.gguf but 1000 were expected (checked twice)")));
+                item(ItemState.FAILED, 0, "cannot download m:v/m.gguf: the server has 10 bytes for m:v/m.gguf but 1000 were expected (checked twice)", 3)));
         assertEquals(ModelRow.State.FAILED, Rows.state(status(State.PARTIAL, 10, null),
-                item(ItemState.FAILED, 10, "cannot download m:v/m.gguf: 127.0.0.1:1 answered 404 Not Found")));
-        assertFalse(Rows.integrityFailure(null));
+                item(ItemState.FAILED, 10, "cannot download m:v/m.gguf: 127.0.0.1:1 answered 404 Not Found", 1)));
+        assertEquals(ModelRow.State.FAILED, Rows.state(status(State.MISSING, 0, null), item(ItemState.FAILED, 0, "sha256 mismatch mentioned in a network error", 1)));
     }
 
     @Test
     void theStoreWinsOverAnOldFailureAndTheQueueWinsWhileItWorks() {
-        assertEquals(ModelRow.State.READY, Rows.state(status(State.READY, 1000, null), item(ItemState.FAILED, 0, ENGINE_INTEGRITY)),
+        assertEquals(ModelRow.State.READY, Rows.state(status(State.READY, 1000, null), item(ItemState.FAILED, 0, ENGINE_INTEGRITY, 3)),
                 "it arrived another way since");
         assertEquals(ModelRow.State.DOWNLOADING, Rows.state(status(State.PARTIAL, 10, null), item(ItemState.DOWNLOADING, 10, null)));
         assertEquals(ModelRow.State.PAUSED, Rows.state(status(State.PARTIAL, 1000, null), item(ItemState.PAUSED, 10, null)));

@@ -12,6 +12,7 @@ import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.queue.DownloadQueue;
+import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
@@ -114,8 +115,10 @@ class StoreBackendTest {
 
         // The engine fetched the broken file twice, refused it, and the queue kept its integrity sentence.
         ModelRow broken = awaitRow("demo-broken:q8_0", ModelRow.State.CORRUPT);
-        assertEquals(ItemState.FAILED, backend.queue().item("demo-broken:q8_0").orElseThrow().state());
-        assertTrue(broken.lastError().contains("SHA-256") && Rows.integrityFailure(broken.lastError()), broken.lastError());
+        ItemSnapshot failed = backend.queue().item("demo-broken:q8_0").orElseThrow();
+        assertEquals(ItemState.FAILED, failed.state());
+        assertEquals(3, failed.errorCode(), "the queue keeps the integrity exit code");
+        assertTrue(broken.lastError().contains("SHA-256") && Rows.integrityFailure(failed), broken.lastError());
         VariantRef ref = registry.resolve("demo-broken:q8_0");
         ModelFile f = ref.variant().files().get(0);
         assertFalse(Files.exists(store.layout().readablePath(ref, f)), "nothing corrupt where apps read");
