@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 final class ApiHandler implements HttpHandler {
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}(:[A-Za-z0-9][A-Za-z0-9._-]{0,127})?");
-    private static final List<String> ACTIONS = List.of("start", "cancel", "clear", "pause", "resume", "retry");
+    private static final List<String> ACTIONS = List.of("start", "cancel", "clear", "pause", "resume", "retry", "priority");
 
     private final Registry registry;
     private final DownloadQueue queue;
@@ -164,6 +164,13 @@ final class ApiHandler implements HttpHandler {
             case "pause" -> answer.put("changed", queue.pause(key));
             case "resume" -> answer.put("changed", queue.resume(key));
             case "retry" -> answer.put("changed", queue.retry(key));
+            case "priority" -> {
+                JsonNode priority = body.get("priority");
+                if (priority == null || !priority.canConvertToInt()) {
+                    throw new ApiError(400, "send {\"priority\": N} with a whole number N (higher runs first)");
+                }
+                answer.put("changed", queue.setPriority(key, priority.asInt()));
+            }
             default -> throw new ApiError(404, "no such action: " + action);
         }
         Map<String, Object> status = report.variant(ref, queue.snapshot());

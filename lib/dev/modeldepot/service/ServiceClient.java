@@ -51,6 +51,11 @@ public final class ServiceClient {
         return call("POST", "/api/model-download/" + encode(model) + "/start", "{\"priority\":" + priority + "}");
     }
 
+    /** Sets an entry's priority (higher runs first); true when it changed the queue. */
+    public boolean priority(String model, int priority) {
+        return call("POST", "/api/model-download/" + encode(model) + "/priority", "{\"priority\":" + priority + "}").path("changed").asBoolean();
+    }
+
     /** cancel, clear, pause, resume or retry; true when it changed the queue. */
     public boolean act(String action, String model) {
         return call("POST", "/api/model-download/" + encode(model) + "/" + action, null).path("changed").asBoolean();

@@ -75,6 +75,7 @@ final class StatusReport {
         m.put("started_at", item.map(ItemSnapshot::startedAt).orElse(null));
         m.put("finished_at", item.map(ItemSnapshot::finishedAt).orElse(null));
         m.put("last_error", item.map(ItemSnapshot::lastError).orElse(null));
+        m.put("last_error_code", item.map(ItemSnapshot::errorCode).filter(c -> c != 0).orElse(null));
         m.put("in_store", inStore);
         m.put("in_hf_cache", store.inHfCache(ref));
         return m;

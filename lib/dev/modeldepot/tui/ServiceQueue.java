@@ -80,7 +80,8 @@ public final class ServiceQueue implements QueueControl, AutoCloseable {
 
     @Override
     public void setPriority(String key, int priority) {
-        throw DepotException.badInput("the download service's API cannot change priorities; stop the service to reorder the queue here");
+        client.priority(key, priority);
+        poll();
     }
 
     @Override

@@ -109,6 +109,14 @@ class ServiceApiTest {
         assertEquals("slow:q4", queue.get("currently_downloading").get(0).asText());
         assertEquals("queued", service.status("second").get("status").asText(), "one download at a time by default");
 
+        String token = service.token();
+        ServiceProcess.Response raised = service.post("/api/model-download/second/priority", token, "{\"priority\": 7}");
+        assertEquals(200, raised.status());
+        assertTrue(raised.json().get("changed").asBoolean());
+        assertEquals(7, service.status("second").get("priority").asInt());
+        assertEquals(400, service.post("/api/model-download/second/priority", token, "{}").status(), "a priority is required");
+        assertEquals(401, service.post("/api/model-download/second/priority", null, "{\"priority\": 1}").status());
+
         ServiceProcess.Response duplicate = service.post("/api/model-download/slow/start");
         assertEquals(200, duplicate.status());
         assertFalse(duplicate.json().get("queued").asBoolean());

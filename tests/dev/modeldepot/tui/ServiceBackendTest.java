@@ -79,8 +79,11 @@ class ServiceBackendTest {
                     backend.download("demo-broken:q8_0");
                     StoreBackendTest.await("the corrupt file", () -> backend.load().models().stream()
                             .anyMatch(r -> r.key().equals("demo-broken:q8_0") && r.state() == ModelRow.State.CORRUPT));
-                    DepotException noPriority = assertThrows(DepotException.class, () -> remote.setPriority("demo-broken:q8_0", 1));
-                    assertTrue(noPriority.getMessage().contains("priorities"), noPriority.getMessage());
+                    assertEquals(3, serviceQueue.snapshot().item("demo-broken:q8_0").orElseThrow().errorCode(),
+                            "the integrity exit code crosses the API");
+                    remote.setPriority("demo-broken:q8_0", 5);
+                    assertEquals(5, serviceQueue.snapshot().item("demo-broken:q8_0").orElseThrow().priority(),
+                            "the service's own queue took the new priority");
                     backend.delete("demo-broken:q8_0");
                     StoreBackendTest.await("cleared in the service", () -> serviceQueue.snapshot().item("demo-broken:q8_0").isEmpty());
                 }
