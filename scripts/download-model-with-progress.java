@@ -6,7 +6,7 @@
 //DEPS com.fasterxml.jackson.datatype:jackson-datatype-jsr310:2.18.2
 //DEPS commons-codec:commons-codec:1.18.0
 //SOURCES ../lib/dev/modeldepot/cli/*.java
-//SOURCES ../lib/dev/modeldepot/util/*.java
+//SOURCES ../lib/dev/modeldepot/core/*.java
 //SOURCES ../lib/dev/modeldepot/registry/*.java
 //SOURCES ../lib/dev/modeldepot/download/*.java
 //SOURCES ../lib/dev/modeldepot/verify/*.java
@@ -18,6 +18,6 @@
 /** Entry point; everything happens in dev.modeldepot.download. */
 class DownloadModelWithProgress {
     public static void main(String... args) {
-        dev.modeldepot.cli.Cli.main(new dev.modeldepot.download.DownloadCommand(), args);
+        dev.modeldepot.cli.Cli.main(new dev.modeldepot.cli.DownloadCommand(), args);
     }
 }

@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.datatype:jackson-datatype-jsr310:2.18.2
 //DEPS commons-codec:commons-codec:1.18.0
 //SOURCES ../lib/dev/modeldepot/cli/*.java
-//SOURCES ../lib/dev/modeldepot/util/*.java
+//SOURCES ../lib/dev/modeldepot/core/*.java
 //SOURCES ../lib/dev/modeldepot/registry/*.java
 //SOURCES ../lib/dev/modeldepot/download/*.java
 //SOURCES ../lib/dev/modeldepot/verify/*.java
@@ -17,6 +17,6 @@
 /** Entry point; everything happens in dev.modeldepot.store. */
 class ModelStore {
     public static void main(String... args) {
-        dev.modeldepot.cli.Cli.main(new dev.modeldepot.store.ModelStoreCommand(), args);
+        dev.modeldepot.cli.Cli.main(new dev.modeldepot.cli.ModelStoreCommand(), args);
     }
 }

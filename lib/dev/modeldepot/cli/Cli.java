@@ -1,5 +1,8 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -54,7 +57,7 @@ public final class Cli {
     /** Maps any throwable to its exit code and prints one sentence (plus the trace if verbose). */
     public static int report(Throwable ex, PrintWriter err, boolean verbose, String commandName) {
         ExitCode code = exitCodeOf(ex);
-        err.println(commandName + ": error: " + dev.modeldepot.util.Redact.text(messageOf(ex)));
+        err.println(commandName + ": error: " + dev.modeldepot.core.Redact.text(messageOf(ex)));
         if (verbose) {
             ex.printStackTrace(err);
         } else if (!(ex instanceof DepotException)) {
@@ -65,38 +68,10 @@ public final class Cli {
     }
 
     public static ExitCode exitCodeOf(Throwable ex) {
-        if (ex instanceof DepotException d) {
-            return d.exitCode();
-        }
-        if (ex instanceof InterruptedException) {
-            return ExitCode.INTERRUPTED;
-        }
-        return ExitCode.FAILED;
+        return Errors.exitCodeOf(ex);
     }
 
-    /** One sentence describing a throwable, with no stack trace and no secrets. */
     public static String messageOf(Throwable ex) {
-        if (ex instanceof DepotException) {
-            return ex.getMessage();
-        }
-        if (ex instanceof UncheckedIOException u) {
-            return messageOf(u.getCause());
-        }
-        if (ex instanceof NoSuchFileException e) {
-            return "no such file: " + e.getFile();
-        }
-        if (ex instanceof AccessDeniedException e) {
-            return "permission denied: " + e.getFile();
-        }
-        if (ex instanceof FileSystemException e) {
-            return e.getFile() + ": " + (e.getReason() == null ? "file system error" : e.getReason());
-        }
-        if (ex instanceof IOException) {
-            return "I/O error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
-        }
-        if (ex instanceof InterruptedException) {
-            return "interrupted";
-        }
-        return "unexpected " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        return Errors.messageOf(ex);
     }
 }

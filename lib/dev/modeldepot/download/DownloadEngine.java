@@ -1,9 +1,9 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.FetchException.Kind;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Redact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,13 +1,13 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

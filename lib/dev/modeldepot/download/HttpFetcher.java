@@ -1,8 +1,8 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
-import dev.modeldepot.util.Redact;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Version;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * custom headers go only to the origin they were meant for: a redirect to a CDN on another host
  * gets neither (the JDK's own redirect handling would keep custom headers).
  */
-final class HttpFetcher {
+public final class HttpFetcher {
     private static final int MAX_REDIRECTS = 10;
 
     private final DownloadSettings settings;
@@ -115,7 +115,7 @@ final class HttpFetcher {
                 && port(a) == port(b);
     }
 
-    static String origin(URI u) {
+    public static String origin(URI u) {
         return lower(u.getScheme()) + "://" + lower(u.getHost()) + (u.getPort() > 0 ? ":" + u.getPort() : "");
     }
 

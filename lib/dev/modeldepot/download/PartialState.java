@@ -1,8 +1,8 @@
 package dev.modeldepot.download;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

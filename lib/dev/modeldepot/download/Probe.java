@@ -1,8 +1,8 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.FetchException.Kind;
-import dev.modeldepot.util.Redact;
 import java.net.URI;
 import java.util.Map;
 import java.util.regex.Matcher;

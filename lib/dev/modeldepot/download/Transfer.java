@@ -1,10 +1,10 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.util.SpeedMeter;
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.SpeedMeter;
 import dev.modeldepot.download.FetchException.Kind;
-import dev.modeldepot.util.Redact;
-import dev.modeldepot.util.Sizes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;

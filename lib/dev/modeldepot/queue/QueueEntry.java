@@ -1,10 +1,10 @@
 package dev.modeldepot.queue;
 
-import dev.modeldepot.cli.Cli;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
-import dev.modeldepot.util.Redact;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -166,8 +166,8 @@ final class QueueEntry {
         } else if (state == ItemState.DOWNLOADING) {
             state = ItemState.FAILED;
             finishedAt = now;
-            lastError = Redact.text(Cli.messageOf(failure));
-            errorCode = Cli.exitCodeOf(failure).code;
+            lastError = Redact.text(Errors.messageOf(failure));
+            errorCode = Errors.exitCodeOf(failure).code;
         }
         // Otherwise the user paused, cancelled or resumed it meanwhile: their state stands.
     }

@@ -1,9 +1,9 @@
 package dev.modeldepot.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,12 +1,12 @@
 package dev.modeldepot.registry;
 
-import dev.modeldepot.cli.Console;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
-import dev.modeldepot.util.Redact;
-import dev.modeldepot.util.Sizes;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.Version;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,18 +20,17 @@ import java.time.Duration;
 import org.apache.commons.codec.binary.Hex;
 
 /** Measures size and SHA-256 of a file or URL in one streaming pass, for registry authors. */
-final class FileMeasurer {
-    record Measurement(String name, String url, long size, String sha256) {}
+public final class FileMeasurer {
+    public record Measurement(String name, String url, long size, String sha256) {}
 
-    private final Console console;
-    private final boolean silent;
+    private final PrintStream progress;
 
-    FileMeasurer(Console console, boolean silent) {
-        this.console = console;
-        this.silent = silent;
+    /** @param progress where to print a progress line every second, or null for none */
+    public FileMeasurer(PrintStream progress) {
+        this.progress = progress;
     }
 
-    Measurement measureFile(Path file) throws IOException {
+    public Measurement measureFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
@@ -40,7 +39,7 @@ final class FileMeasurer {
         }
     }
 
-    Measurement measureUrl(String url, boolean offline) throws IOException, InterruptedException {
+    public Measurement measureUrl(String url, boolean offline) throws IOException, InterruptedException {
         if (offline) {
             throw DepotException.badInput("--offline forbids measuring a remote file");
         }
@@ -78,9 +77,9 @@ final class FileMeasurer {
         for (int n; (n = in.read(buffer)) > 0; ) {
             digest.update(buffer, 0, n);
             done += n;
-            if (!silent && System.nanoTime() - lastReport > 1_000_000_000L) {
+            if (progress != null && System.nanoTime() - lastReport > 1_000_000_000L) {
                 lastReport = System.nanoTime();
-                console.err().printf("measuring %s: %s of %s%n", name, Sizes.human(done), Sizes.human(total));
+                progress.printf("measuring %s: %s of %s%n", name, Sizes.human(done), Sizes.human(total));
             }
         }
         return new Measurement(name, url, done, Hex.encodeHexString(digest.digest()));

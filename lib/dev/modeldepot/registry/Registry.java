@@ -1,6 +1,6 @@
 package dev.modeldepot.registry;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.modeldepot.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Appends measured files to a registry file, refusing any edit that would make it invalid. */
-final class RegistryEditor {
+public final class RegistryEditor {
     private RegistryEditor() {}
 
-    static Map<String, Object> fileEntry(FileMeasurer.Measurement m, String path, String format, String role) {
+    public static Map<String, Object> fileEntry(FileMeasurer.Measurement m, String path, String format, String role) {
         Map<String, Object> entry = new LinkedHashMap<>();
         String p = path != null ? path : m.name();
         entry.put("path", p);
@@ -34,7 +34,7 @@ final class RegistryEditor {
         return entry;
     }
 
-    static void append(Path registryFile, String modelId, String variantId, Map<String, Object> entry) throws IOException {
+    public static void append(Path registryFile, String modelId, String variantId, Map<String, Object> entry) throws IOException {
         if (!Files.isRegularFile(registryFile)) {
             throw DepotException.badInput("--model/--variant append to a registry file, and " + registryFile + " is not one (pass --registry FILE)");
         }

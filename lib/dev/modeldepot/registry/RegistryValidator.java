@@ -289,7 +289,7 @@ final class RegistryValidator {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                problem(at, "must be an http(s) URL, found '" + abbreviate(dev.modeldepot.util.Redact.text(text)) + "'");
+                problem(at, "must be an http(s) URL, found '" + abbreviate(dev.modeldepot.core.Redact.text(text)) + "'");
                 return null;
             }
             if (uri.getHost() == null) {

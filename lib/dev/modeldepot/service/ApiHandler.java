@@ -3,8 +3,9 @@ package dev.modeldepot.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.Version;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
@@ -60,7 +61,7 @@ final class ApiHandler implements HttpHandler {
             Exchanges.sendError(ex, e);
         } catch (RuntimeException e) {
             // One sentence, never a trace or a secret, and the service stays up.
-            Exchanges.sendError(ex, new ApiError(500, "internal error: " + dev.modeldepot.util.Redact.text(dev.modeldepot.cli.Cli.messageOf(e))));
+            Exchanges.sendError(ex, new ApiError(500, "internal error: " + dev.modeldepot.core.Redact.text(dev.modeldepot.core.Errors.messageOf(e))));
         } finally {
             ex.close();
         }

@@ -1,8 +1,8 @@
 package dev.modeldepot.service;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Version;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.registry.Registry;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.modeldepot.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

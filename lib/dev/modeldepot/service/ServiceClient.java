@@ -1,10 +1,10 @@
 package dev.modeldepot.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Version;
 import dev.modeldepot.queue.QueueSnapshot;
-import dev.modeldepot.util.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -81,7 +81,7 @@ public final class ServiceClient {
             JsonNode json = Json.MAPPER.readTree(response.body());
             if (response.statusCode() >= 400) {
                 throw new DepotException(response.statusCode() == 404 || response.statusCode() == 400
-                        ? dev.modeldepot.cli.ExitCode.BAD_INPUT : dev.modeldepot.cli.ExitCode.FAILED,
+                        ? dev.modeldepot.core.ExitCode.BAD_INPUT : dev.modeldepot.core.ExitCode.FAILED,
                         "the download service answered " + response.statusCode() + ": " + json.path("error").asText("no reason given"));
             }
             return json;

@@ -1,8 +1,8 @@
 package dev.modeldepot.service;
 
-import dev.modeldepot.cli.Version;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Version;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

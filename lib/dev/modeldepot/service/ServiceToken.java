@@ -1,7 +1,7 @@
 package dev.modeldepot.service;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.util.AtomicFiles;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

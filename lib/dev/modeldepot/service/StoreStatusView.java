@@ -1,6 +1,6 @@
 package dev.modeldepot.service;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
 import dev.modeldepot.store.HfCache;

@@ -1,9 +1,9 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

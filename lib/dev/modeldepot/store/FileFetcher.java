@@ -19,9 +19,9 @@ public interface FileFetcher {
     };
 
     /** This fetcher has no source for the file: the install leaves it missing and goes on. */
-    final class Unavailable extends dev.modeldepot.cli.DepotException {
+    final class Unavailable extends dev.modeldepot.core.DepotException {
         public Unavailable(String label) {
-            super(dev.modeldepot.cli.ExitCode.FAILED, label + " is not in the store and this operation does not download");
+            super(dev.modeldepot.core.ExitCode.FAILED, label + " is not in the store and this operation does not download");
         }
     }
 

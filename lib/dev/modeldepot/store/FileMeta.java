@@ -1,6 +1,6 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.verify.Stamp;
+import dev.modeldepot.core.Stamp;
 
 /**
  * One file of a stored variant, as recorded in its metadata document.

@@ -1,6 +1,8 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Hashing;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
@@ -9,7 +11,6 @@ import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.Variant;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.util.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,10 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Hashing;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
@@ -8,9 +12,6 @@ import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Redact;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

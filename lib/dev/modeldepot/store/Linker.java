@@ -1,6 +1,6 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.util.AtomicFiles;
+import dev.modeldepot.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

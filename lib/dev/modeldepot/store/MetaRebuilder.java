@@ -1,9 +1,10 @@
 package dev.modeldepot.store;
 
+import dev.modeldepot.core.Hashing;
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class MetaRebuilder {
         for (ModelFile f : ref.variant().files()) {
             FileMeta old = meta.file(f.path()).orElse(null);
             boolean same = old != null && java.util.Objects.equals(old.sha256(), f.sha256()) && old.size() == f.size();
-            files.add(same ? old : new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(),
+            files.add(same ? old : new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.core.Redact.url(f.url()), f.size(),
                     f.sha256(), null, null, f.effectiveFormat(), f.role(), f.sha256() == null, null, null));
         }
         return meta.withFiles(files, meta.state());
@@ -56,7 +57,7 @@ final class MetaRebuilder {
                 Path readable = store.layout().readablePath(ref, f);
                 String link = Files.isSymbolicLink(readable) ? "symlink"
                         : Files.exists(readable) && Files.isSameFile(readable, blob) ? "hardlink" : Files.exists(readable) ? "copy" : null;
-                files.add(new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.util.Redact.url(f.url()), f.size(), f.sha256(),
+                files.add(new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.core.Redact.url(f.url()), f.size(), f.sha256(),
                         null, null, f.effectiveFormat(), f.role(), f.sha256() == null, link, Stamp.of(blob, f.sha256(), store.clock().instant())));
             }
             String state = files.size() == ref.variant().files().size() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;

@@ -1,6 +1,7 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.registry.Model;
@@ -8,7 +9,6 @@ import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.Variant;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public final class ModelStore {
 
     /** The same store, recording {@code registry}'s source (redacted) in the documents it writes. */
     public ModelStore forRegistry(Registry registry) {
-        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.util.Redact.text(registry.source()));
+        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.core.Redact.text(registry.source()));
     }
 
     String registryLabel() {
@@ -282,12 +282,12 @@ public final class ModelStore {
         return target;
     }
 
-    static Optional<VariantRef> refOf(Registry registry, String model, String variant) {
+    public static Optional<VariantRef> refOf(Registry registry, String model, String variant) {
         return registry.model(model).flatMap(m -> m.variant(variant).map(v -> new VariantRef(m, v)));
     }
 
     /** A variant as its own document describes it, for stored variants the registry no longer lists. */
-    static VariantRef refOf(VariantMeta meta) {
+    public static VariantRef refOf(VariantMeta meta) {
         List<ModelFile> files = meta.files().stream().map(f -> new ModelFile(f.path(), null, List.of(), f.size(), f.sha256(), f.format(), f.role())).toList();
         Variant v = new Variant(meta.variant(), false, null, null, files);
         return new VariantRef(new Model(meta.model(), meta.name(), null, null, meta.license(), meta.homepage(), List.of(), List.of(v)), v);

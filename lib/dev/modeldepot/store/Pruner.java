@@ -1,6 +1,7 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Times;
 import dev.modeldepot.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public final class Pruner {
                 try (var held = lock.get()) {
                     remaining.remove(m);
                     long freed = exclusiveBytes(m, remaining);
-                    actions.add(new Action("model", m.key() + (m.lastUsed() == null ? "" : " (last used " + CommandSupport.when(m.lastUsed()) + " UTC)"), freed));
+                    actions.add(new Action("model", m.key() + (m.lastUsed() == null ? "" : " (last used " + Times.when(m.lastUsed()) + " UTC)"), freed));
                     usage -= freed;
                     if (!dryRun) {
                         Set<String> shas = removeVariantLocked(m.model(), m.variant(), m);

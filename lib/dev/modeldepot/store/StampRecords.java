@@ -1,8 +1,8 @@
 package dev.modeldepot.store;
 
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,11 @@
 package dev.modeldepot.store;
 
+import dev.modeldepot.core.Hashing;
+import dev.modeldepot.core.Stamp;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
 import dev.modeldepot.store.VariantStatus.FileStatus;
 import dev.modeldepot.store.VariantStatus.State;
-import dev.modeldepot.verify.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

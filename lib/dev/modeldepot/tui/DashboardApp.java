@@ -5,7 +5,7 @@ import com.googlecode.lanterna.gui2.SameTextGUIThread;
 import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.Terminal;
-import dev.modeldepot.cli.Cli;
+import dev.modeldepot.core.Errors;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +62,7 @@ public final class DashboardApp {
         crash.printStackTrace(new PrintWriter(trace));
         Files.writeString(log, "model-dashboard crashed:\n" + trace, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        realErr.println("model-dashboard: error: " + Cli.messageOf(crash));
+        realErr.println("model-dashboard: error: " + Errors.messageOf(crash));
         realErr.println("model-dashboard: the terminal was restored; details are in " + log);
         return 1;
     }

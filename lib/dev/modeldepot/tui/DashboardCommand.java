@@ -4,8 +4,9 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.Version;
+import dev.modeldepot.cli.VersionProvider;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Sizes;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
@@ -16,10 +17,9 @@ import dev.modeldepot.registry.Registry;
 import dev.modeldepot.service.ServiceClient;
 import dev.modeldepot.service.ServiceDiscovery;
 import dev.modeldepot.service.ServiceEndpoint;
-import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
-import dev.modeldepot.util.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "model-dashboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "model-dashboard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Full-screen dashboard: queue, progress, cache usage and verification state.",
         footer = {"", "Without a terminal, use check-models (report) or download-model-with-progress (fetch).",
                 "Exit codes: 0 quit, 1 crashed (log path printed), 2 bad input or no terminal."})

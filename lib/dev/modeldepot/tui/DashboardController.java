@@ -2,9 +2,9 @@ package dev.modeldepot.tui;
 
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import dev.modeldepot.cli.Cli;
+import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.Sizes;
 import dev.modeldepot.queue.QueueSnapshot;
-import dev.modeldepot.util.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -197,7 +197,7 @@ public final class DashboardController {
             action.accept(m.key());
             state = state.withMessage(verb + " " + m.key());
         } catch (RuntimeException e) {
-            state = state.withMessage("error: " + Cli.messageOf(e));
+            state = state.withMessage("error: " + Errors.messageOf(e));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.modeldepot.tui;
 
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.registry.ModelFile;

@@ -1,8 +1,8 @@
 package dev.modeldepot.tui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modeldepot.cli.Cli;
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Errors;
 import dev.modeldepot.queue.QueueSnapshot;
 import dev.modeldepot.service.ServiceClient;
 import java.time.Clock;
@@ -40,7 +40,7 @@ public final class ServiceQueue implements QueueControl, AutoCloseable {
             problem = null;
         } catch (RuntimeException e) {
             // The last snapshot stays on screen; the header says the service stopped answering.
-            problem = Cli.messageOf(e);
+            problem = Errors.messageOf(e);
         }
     }
 

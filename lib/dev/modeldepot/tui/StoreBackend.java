@@ -1,7 +1,7 @@
 package dev.modeldepot.tui;
 
-import dev.modeldepot.cli.Cli;
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Errors;
 import dev.modeldepot.queue.ItemSnapshot;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.queue.QueueSnapshot;
@@ -221,7 +221,7 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
                 stored.put(key, new Stored(status, stored.containsKey(key) ? stored.get(key).apps() : List.of()));
                 jobErrors.remove(key);
             } catch (RuntimeException e) {
-                jobErrors.put(key, "verify failed: " + Cli.messageOf(e));
+                jobErrors.put(key, "verify failed: " + Errors.messageOf(e));
             } finally {
                 verifying.remove(key);
                 changed(key);
@@ -249,7 +249,7 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
                 }
                 store.prune(Long.MAX_VALUE, null, false, registry);
             } catch (IOException | RuntimeException e) {
-                jobErrors.put(key, "delete failed: " + Cli.messageOf(e));
+                jobErrors.put(key, "delete failed: " + Errors.messageOf(e));
             } finally {
                 changed(key);
             }

@@ -2,9 +2,9 @@ package dev.modeldepot.tui;
 
 import static dev.modeldepot.tui.StyledLine.fit;
 
+import dev.modeldepot.core.Sizes;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.tui.StyledLine.Tone;
-import dev.modeldepot.util.Sizes;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,6 @@
 package dev.modeldepot.verify;
 
+import dev.modeldepot.core.Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,7 +56,7 @@ public final class FileVerifier {
             return VerificationResult.missing(file, expected, fmt);
         } catch (IOException e) {
             // Like sha256sum's "FAILED open or read": this file is unusable, the run goes on.
-            String why = dev.modeldepot.cli.Cli.messageOf(e);
+            String why = dev.modeldepot.core.Errors.messageOf(e);
             return new VerificationResult(file, -1, expected, null, FormatCheck.notChecked(fmt, "cannot read the file"),
                     Verdict.MISSING, "cannot read the file: " + why, secondsSince(started));
         }
@@ -119,7 +120,7 @@ public final class FileVerifier {
         }
     }
 
-    static double secondsSince(long startNanos) {
+    public static double secondsSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 }

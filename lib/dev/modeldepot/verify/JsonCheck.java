@@ -2,7 +2,7 @@ package dev.modeldepot.verify;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.verify.PositionalReader.FormatError;
 import java.io.IOException;
 import java.io.InputStream;

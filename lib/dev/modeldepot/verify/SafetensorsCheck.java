@@ -1,7 +1,7 @@
 package dev.modeldepot.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.verify.PositionalReader.FormatError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

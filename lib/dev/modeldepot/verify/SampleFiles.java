@@ -1,6 +1,6 @@
 package dev.modeldepot.verify;
 
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

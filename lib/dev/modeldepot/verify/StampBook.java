@@ -1,8 +1,9 @@
 package dev.modeldepot.verify;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.modeldepot.util.AtomicFiles;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Stamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.modeldepot.verify;
 
+import dev.modeldepot.core.Stamp;
 import java.io.IOException;
 import java.util.Optional;
 

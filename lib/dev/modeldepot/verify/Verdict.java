@@ -1,6 +1,6 @@
 package dev.modeldepot.verify;
 
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.ExitCode;
 import java.util.Collection;
 
 /** The outcome of verifying one file, in the user's words. */

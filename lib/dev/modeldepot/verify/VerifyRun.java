@@ -1,6 +1,8 @@
 package dev.modeldepot.verify;
 
-import dev.modeldepot.util.SpeedMeter;
+import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.SpeedMeter;
+import dev.modeldepot.core.Stamp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,7 +103,7 @@ public final class VerifyRun {
                     stamps.save();
                 } catch (IOException e) {
                     // Stamps are a cache: a read-only store costs the next check a re-hash, not this run.
-                    stampSaveError = dev.modeldepot.cli.Cli.messageOf(e);
+                    stampSaveError = dev.modeldepot.core.Errors.messageOf(e);
                 }
             }
             // No tick may land after the final report (it would redraw an erased progress line).

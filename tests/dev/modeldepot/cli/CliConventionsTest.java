@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.store.ModelStoreCommand;
+import dev.modeldepot.core.Redact;
 import dev.modeldepot.testing.Run;
-import dev.modeldepot.util.Redact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
 import java.io.IOException;
 import java.nio.file.Files;

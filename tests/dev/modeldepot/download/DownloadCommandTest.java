@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.DownloadCommand;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
-import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

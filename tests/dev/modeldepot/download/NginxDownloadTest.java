@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Nginx;
 import dev.modeldepot.testing.Requires;

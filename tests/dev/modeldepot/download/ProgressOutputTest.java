@@ -1,9 +1,10 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.util.SpeedMeter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modeldepot.cli.ProgressPrinter;
+import dev.modeldepot.core.SpeedMeter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
 import java.net.URI;
 import java.nio.file.Files;
@@ -108,7 +108,7 @@ class SecretsAndLocksTest {
         List<String> everything = new ArrayList<>(stateSnapshots);
         everything.add(refused.getMessage());
         everything.add(d.getMessage());
-        events.all.forEach(ev -> everything.add(dev.modeldepot.util.Json.line(ev)));
+        events.all.forEach(ev -> everything.add(dev.modeldepot.core.Json.line(ev)));
         for (String text : everything) {
             assertFalse(text.contains("SIGNEDSECRET"), text);
             assertFalse(text.contains(TOKEN), text);

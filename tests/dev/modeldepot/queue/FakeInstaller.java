@@ -1,6 +1,6 @@
 package dev.modeldepot.queue;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.DownloadEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +211,7 @@ class QueueTest {
         q.enqueue("a:v", 0);
         q.start();
         FakeInstaller.Job job = installer.nth(1);
-        job.emit(new DownloadEvent.Failed("a:v/f.bin", dev.modeldepot.cli.ExitCode.INTERRUPTED.code,
+        job.emit(new DownloadEvent.Failed("a:v/f.bin", dev.modeldepot.core.ExitCode.INTERRUPTED.code,
                 "download of a:v/f.bin interrupted with 1 MB kept; run the same command again to resume"));
         assertNull(q.snapshot().item("a:v").orElseThrow().lastError());
         job.emit(new DownloadEvent.Failed("a:v/f.bin", 1, "HTTP 500 from the origin"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modeldepot.store.ModelStoreCommand;
+import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.testing.Run;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
-import dev.modeldepot.store.ModelStoreCommand;
+import dev.modeldepot.cli.ModelStoreCommand;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;

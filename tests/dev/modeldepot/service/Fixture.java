@@ -2,8 +2,8 @@ package dev.modeldepot.service;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.FaultOrigin;
-import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -155,7 +155,7 @@ class ServiceApiTest {
         assertEquals(ItemState.PAUSED, client.snapshot().item("slow:q4").orElseThrow().state());
         assertTrue(client.act("resume", "slow"));
         assertTrue(client.act("cancel", "slow"));
-        dev.modeldepot.cli.DepotException unknown = org.junit.jupiter.api.Assertions.assertThrows(dev.modeldepot.cli.DepotException.class,
+        dev.modeldepot.core.DepotException unknown = org.junit.jupiter.api.Assertions.assertThrows(dev.modeldepot.core.DepotException.class,
                 () -> client.start("ghost", 0));
         assertTrue(unknown.getMessage().contains("unknown model 'ghost'"), unknown.getMessage());
     }

@@ -3,7 +3,7 @@ package dev.modeldepot.service;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modeldepot.util.Json;
+import dev.modeldepot.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

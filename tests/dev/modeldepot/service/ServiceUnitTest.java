@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.cli.ModelStoreCommand;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
-import dev.modeldepot.store.ModelStoreCommand;
 import dev.modeldepot.testing.Run;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
 package dev.modeldepot.store;
 
+import dev.modeldepot.core.Json;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

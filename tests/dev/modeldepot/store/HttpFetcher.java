@@ -1,12 +1,13 @@
 package dev.modeldepot.store;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Hashing;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
-import dev.modeldepot.util.AtomicFiles;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpClient;

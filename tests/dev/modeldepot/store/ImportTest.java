@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.store.VariantStatus.State;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;

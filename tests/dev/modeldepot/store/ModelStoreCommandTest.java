@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.ModelStoreCommand;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.testing.Run;
-import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

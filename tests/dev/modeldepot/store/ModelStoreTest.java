@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.registry.Model;

@@ -1,7 +1,8 @@
 package dev.modeldepot.store;
 
 import dev.modeldepot.cli.Cli;
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.cli.ModelStoreCommand;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.registry.RegistryLoader;

@@ -154,7 +154,7 @@ class DashboardKeysTest {
         FakeBackend refusing = new FakeBackend(Fixtures.data(0)) {
             @Override
             public void download(String key) {
-                throw dev.modeldepot.cli.DepotException.badInput(key + " is already downloaded and verified");
+                throw dev.modeldepot.core.DepotException.badInput(key + " is already downloaded and verified");
             }
         };
         Harness h = new Harness(100, 30, refusing).press(key('d'));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
@@ -18,8 +18,8 @@ import dev.modeldepot.service.ServiceDiscovery;
 import dev.modeldepot.service.ServiceEndpoint;
 import dev.modeldepot.service.ServiceToken;
 import dev.modeldepot.service.StoreView;
-import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.DepotException;
+import dev.modeldepot.core.DepotException;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
@@ -17,8 +17,8 @@ import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

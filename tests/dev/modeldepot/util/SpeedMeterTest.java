@@ -2,6 +2,7 @@ package dev.modeldepot.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.modeldepot.core.SpeedMeter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;

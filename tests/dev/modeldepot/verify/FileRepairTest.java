@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modeldepot.cli.VerifyCommand;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.ModelFiles;
 import dev.modeldepot.testing.Run;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.ExitCode;
+import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

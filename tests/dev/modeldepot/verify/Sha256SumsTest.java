@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.cli.VerifyCommand;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.ModelFiles;
 import dev.modeldepot.testing.Requires;
 import dev.modeldepot.testing.Run;
-import dev.modeldepot.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

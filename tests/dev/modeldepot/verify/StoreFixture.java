@@ -1,6 +1,8 @@
 package dev.modeldepot.verify;
 
+import dev.modeldepot.cli.CheckModelsCommand;
 import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.VerifyCommand;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadListener;
@@ -8,7 +10,6 @@ import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.store.CheckModelsCommand;
 import dev.modeldepot.store.Fetchers;
 import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.StoreOptions;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.core.Json;
 import dev.modeldepot.store.Quarantine;
 import dev.modeldepot.testing.ModelFiles;
 import dev.modeldepot.testing.Run;
-import dev.modeldepot.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -6,7 +6,6 @@ import dev.modeldepot.verify.StampBook;
 import dev.modeldepot.verify.VerificationResult;
 import dev.modeldepot.verify.VerifyJob;
 import dev.modeldepot.verify.VerifyRun;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

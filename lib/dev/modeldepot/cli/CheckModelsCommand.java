@@ -1,0 +1,212 @@
+package dev.modeldepot.cli;
+
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.Version;
+import dev.modeldepot.download.Cancellation;
+import dev.modeldepot.download.DownloadEvent;
+import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.registry.Registry;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.Fetchers;
+import dev.modeldepot.store.FileFetcher;
+import dev.modeldepot.store.ModelStore;
+import dev.modeldepot.store.VariantStatus.State;
+import dev.modeldepot.store.VariantStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "check-models", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "The startup check: which models are ready, missing, partial or corrupt, and how much is left to download.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every model is ready", "1:something must be downloaded (or the download failed)",
+                "2:bad input", "3:a stored file is corrupt"})
+public class CheckModelsCommand implements Callable<Integer> {
+    @Mixin
+    public CommonOptions common;
+
+    @Mixin
+    AppOption app;
+
+    @Parameters(arity = "0..*", paramLabel = "MODEL[:VARIANT]", description = "Models to check (default: --profile, else every model's default variant).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Check the models of a registry profile.")
+    String profile;
+
+    @Option(names = "--deep", description = "Hash every file again instead of trusting unchanged stamps.")
+    boolean deep;
+
+    @Option(names = "--download", description = "Offer to download what is missing (asks on a terminal; --yes for scripts).")
+    boolean download;
+
+    @Option(names = {"-y", "--yes"}, description = "With --download: do not ask.")
+    boolean yes;
+
+    /** Where downloads come from; tests replace it, the lead points Fetchers at the engine. */
+    public Function<CommonOptions, FileFetcher> fetchers = c -> Fetchers.forEnvironment(c.env, c.offline);
+
+    @Override
+    public Integer call() throws Exception {
+        if (profile != null && !models.isEmpty()) {
+            throw DepotException.badInput("give models or --profile, not both");
+        }
+        if (yes && !download) {
+            throw DepotException.badInput("--yes only makes sense with --download");
+        }
+        Registry registry = common.loadRegistry();
+        List<VariantRef> refs = profile != null ? registry.resolveProfile(profile)
+                : !models.isEmpty() ? registry.resolveAll(models) : registry.defaults();
+        String appName = app.resolve(common);
+        ModelStore store = CommandSupport.open(common).forRegistry(registry);
+        Console console = common.console();
+        List<VariantStatus> statuses = check(store, refs);
+        List<VariantRef> needed = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (!statuses.get(i).usable()) {
+                needed.add(refs.get(i));
+            }
+        }
+        if (download && !needed.isEmpty()) {
+            long bytes = needed.stream().mapToLong(r -> statuses.get(refs.indexOf(r)).toDownload()).sum();
+            if (!common.json) {
+                print(console, statuses, store.freeSpace());
+            }
+            if (confirmed(needed.size(), bytes)) {
+                fetch(store, needed, appName, console);
+                statuses.clear();
+                statuses.addAll(check(store, refs));
+            }
+        }
+        CommandSupport.printWarnings(console, store);
+        int code = exitCode(statuses);
+        if (common.json) {
+            console.out().println(Json.pretty(json(statuses, store, code)));
+        } else {
+            print(console, statuses, store.freeSpace());
+        }
+        return code;
+    }
+
+    private List<VariantStatus> check(ModelStore store, List<VariantRef> refs) {
+        List<VariantStatus> out = new ArrayList<>();
+        refs.forEach(r -> out.add(store.status(r, deep)));
+        return out;
+    }
+
+    private boolean confirmed(int n, long bytes) {
+        if (yes) {
+            return true;
+        }
+        java.io.Console tty = System.console();
+        if (tty == null) {
+            throw DepotException.badInput("--download asks before downloading; not on a terminal, pass --yes to go ahead");
+        }
+        String answer = tty.readLine("Download %d model%s (%s)? [y/N] ", n, n == 1 ? "" : "s", Sizes.human(bytes));
+        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+    }
+
+    private void fetch(ModelStore store, List<VariantRef> needed, String appName, Console console) throws Exception {
+        FileFetcher fetcher = fetchers.apply(common);
+        // Progress goes to stderr under --json, so stdout stays one JSON document.
+        java.util.function.Consumer<String> say = line -> {
+            if (common.json) {
+                console.err().println(line);
+            } else {
+                console.info(line);
+            }
+        };
+        DownloadListener listener = event -> {
+            if (event instanceof DownloadEvent.Completed c) {
+                say.accept("  done  " + c.label() + " (" + Sizes.human(c.size()) + ")");
+            } else if (event instanceof DownloadEvent.Failed f) {
+                console.warn(f.label() + ": " + f.message());
+            }
+        };
+        Cancellation cancel = new Cancellation();
+        for (VariantRef ref : needed) {
+            say.accept("downloading " + ref.key() + " ...");
+            try {
+                store.install(ref, fetcher, listener, cancel, appName);
+            } catch (DepotException e) {
+                if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.BAD_INPUT) {
+                    throw e;
+                }
+                console.warn(ref.key() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static int exitCode(List<VariantStatus> statuses) {
+        if (statuses.stream().anyMatch(s -> s.state() == State.CORRUPT)) {
+            return ExitCode.INTEGRITY.code;
+        }
+        return statuses.stream().allMatch(VariantStatus::usable) ? ExitCode.OK.code : ExitCode.FAILED.code;
+    }
+
+    private void print(Console console, List<VariantStatus> statuses, long free) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"MODEL", "VARIANT", "STATE", "SIZE", "TO DOWNLOAD"});
+        for (VariantStatus s : statuses) {
+            rows.add(new String[] {s.model(), s.variant(), s.label(), Sizes.human(s.size()), s.toDownload() == 0 ? "-" : Sizes.human(s.toDownload())});
+        }
+        List<String> lines = CommandSupport.table(rows);
+        for (int i = 0; i < lines.size(); i++) {
+            Console.Tone tone = i == 0 ? Console.Tone.BOLD : switch (statuses.get(i - 1).state()) {
+                case READY -> Console.Tone.OK;
+                case UNVERIFIED, PARTIAL, MISSING, OUTDATED -> Console.Tone.WARN;
+                case CORRUPT -> Console.Tone.ERROR;
+            };
+            console.info(console.paint(tone, lines.get(i)));
+        }
+        for (VariantStatus s : statuses) {
+            s.files().stream().filter(f -> f.detail() != null && f.state() != State.UNVERIFIED)
+                    .forEach(f -> console.info("  " + s.key() + "/" + f.path() + ": " + f.state().word() + ": " + f.detail()));
+        }
+        long ready = statuses.stream().filter(VariantStatus::usable).count();
+        long corrupt = statuses.stream().filter(s -> s.state() == State.CORRUPT).count();
+        long toDownload = statuses.stream().mapToLong(VariantStatus::toDownload).sum();
+        long total = statuses.stream().mapToLong(VariantStatus::size).sum();
+        console.info(String.format("%d of %d ready, %s in total; %s to download%s; free disk %s", ready, statuses.size(), Sizes.human(total),
+                Sizes.human(toDownload), corrupt > 0 ? "; " + corrupt + " corrupt" : "", Sizes.human(free)));
+        if (free >= 0 && toDownload > free) {
+            console.warn("the downloads need " + Sizes.human(toDownload) + " but only " + Sizes.human(free) + " is free");
+        }
+    }
+
+    private Map<String, Object> json(List<VariantStatus> statuses, ModelStore store, int code) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("store", store.layout().root().toString());
+        out.put("models", statuses.stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", s.key());
+            m.put("model", s.model());
+            m.put("variant", s.variant());
+            m.put("state", s.state().word());
+            m.put("percent", s.percent());
+            m.put("size", s.size());
+            m.put("present", s.present());
+            m.put("toDownload", s.toDownload());
+            m.put("verifiedAt", s.verifiedAt());
+            m.put("files", s.files());
+            return m;
+        }).toList());
+        out.put("ready", statuses.stream().allMatch(VariantStatus::usable));
+        out.put("totalSize", statuses.stream().mapToLong(VariantStatus::size).sum());
+        out.put("toDownload", statuses.stream().mapToLong(VariantStatus::toDownload).sum());
+        out.put("freeDisk", store.freeSpace());
+        out.put("exitCode", code);
+        out.put("warnings", store.warnings());
+        return out;
+    }
+}

@@ -1,0 +1,271 @@
+package dev.modeldepot.cli;
+
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.Version;
+import dev.modeldepot.download.Cancellation;
+import dev.modeldepot.download.DownloadEngine;
+import dev.modeldepot.download.DownloadRequest;
+import dev.modeldepot.download.DownloadResult;
+import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.download.HttpFetcher;
+import dev.modeldepot.download.RegistryDownloads;
+import dev.modeldepot.registry.Registry;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.ModelStore;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "download-model-with-progress", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Resumable, multi-connection model downloads, SHA-256 verified before they become visible.",
+                "  download-model-with-progress [options] MODEL[:VARIANT]... | --profile NAME",
+                "  download-model-with-progress --url URL [--sha256 HEX] [--size BYTES] -o PATH"},
+        footer = {"", "Environment: HF_TOKEN (sent only to the Hugging Face endpoint's host), HF_ENDPOINT, HF_HUB_DOWNLOAD_TIMEOUT,",
+                "HF_DOWNLOAD_MAX_RETRIES, DISABLE_MODEL_DOWNLOADS=1 (refuse every download), https_proxy/http_proxy/no_proxy.",
+                "Exit codes: 0 done, 1 failed, 2 bad input, 3 checksum still wrong after a fresh retry, 130 interrupted (run again to resume)."})
+public class DownloadCommand implements Callable<Integer> {
+    @Mixin
+    public CommonOptions common;
+
+    @Mixin
+    AppOption app;
+
+    @Parameters(paramLabel = "MODEL[:VARIANT]", arity = "0..*", description = "Registry models to download (default variant when none given).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Download every model of a registry profile.")
+    String profile;
+
+    @Option(names = "--url", paramLabel = "URL", description = "Download one URL without a registry (needs -o).")
+    URI url;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of --url.")
+    String sha256;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "Expected size of --url in bytes.")
+    Long size;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "Where --url goes; it appears only once verified.")
+    Path output;
+
+    @Option(names = "--connections", paramLabel = "N", description = "Parallel connections per file (default: by size, 1 to 16).")
+    int connections;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the speed per file, e.g. 20M (bytes per second).")
+    String limitRate;
+
+    @Option(names = "--retries", paramLabel = "N", description = "Failures in a row before giving up (default: $HF_DOWNLOAD_MAX_RETRIES, else 8).")
+    Integer retries;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "A connection silent this long is cancelled and its range retried (default: $HF_HUB_DOWNLOAD_TIMEOUT, else 30).")
+    Integer timeout;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token, sent only to the host of the URL it is used for.")
+    String token;
+
+    @Option(names = "--header", paramLabel = "'Name: value'", description = "Extra request header (repeatable); never sent to another host after a redirect.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--force", description = "Skip the free-space check.")
+    boolean force;
+
+    /** Tests replace the clock; Ctrl-C is wired only when run as a program. */
+    public Clock clock = Clock.systemUTC();
+    public boolean installSignalHook = true;
+
+    @Override
+    public Integer call() {
+        boolean single = url != null;
+        if (single == (!models.isEmpty() || profile != null)) {
+            throw DepotException.badInput("give either MODEL[:VARIANT]... / --profile NAME, or --url URL -o PATH");
+        }
+        if (single && output == null) {
+            throw DepotException.badInput("--url needs -o PATH (where the verified file goes)");
+        }
+        if (!single && (sha256 != null || size != null || output != null)) {
+            throw DepotException.badInput("--sha256, --size and -o only apply to --url");
+        }
+        DownloadSettings settings = settings(single);
+        List<RegistryDownloads.Planned> plan = new ArrayList<>();
+        List<VariantRef> refs = new ArrayList<>();
+        if (single) {
+            String hex = sha256 == null ? null : sha256.trim().toLowerCase(Locale.ROOT);
+            if (hex != null && !hex.matches("[0-9a-f]{64}")) {
+                throw DepotException.badInput("--sha256 must be 64 hex digits");
+            }
+            Path target = output.toAbsolutePath().normalize();
+            plan.add(new RegistryDownloads.Planned(new DownloadRequest(target.getFileName().toString(), url, List.of(),
+                    size == null ? -1 : size, hex, target, null), null, null, target.getFileName().toString()));
+        } else {
+            Registry registry = common.loadRegistry();
+            refs.addAll(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models));
+            for (VariantRef ref : refs) {
+                plan.addAll(RegistryDownloads.plan(ref));
+            }
+            store = ModelStore.open(common.storeRoot(), clock).forRegistry(registry);
+        }
+        if (common.offline) {
+            return offline(plan, refs);
+        }
+        ProgressPrinter printer = new ProgressPrinter(mode(), System.out, clock);
+        plan.forEach(p -> printer.name(p.request().label(), new ProgressPrinter.Names(p.model(), p.variant(), p.file())));
+        Cancellation cancel = new Cancellation();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                finished.await(10, TimeUnit.SECONDS); // let the engine save its state before the JVM halts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "save-state-on-exit");
+        if (installSignalHook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            return run(new DownloadEngine(settings), plan, refs, printer, cancel);
+        } catch (DepotException e) {
+            if (e.exitCode() == ExitCode.INTERRUPTED) {
+                System.err.println("download-model-with-progress: " + e.getMessage()); // the JVM may halt before the usual report
+            }
+            throw e;
+        } finally {
+            finished.countDown();
+            if (installSignalHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is already running
+                }
+            }
+        }
+    }
+
+    /** Registry models go through the shared store: content-addressed, linked, recorded for the app. */
+    private ModelStore store;
+
+    private int run(DownloadEngine engine, List<RegistryDownloads.Planned> plan, List<VariantRef> refs, ProgressPrinter printer, Cancellation cancel) {
+        ExitCode worst = ExitCode.OK;
+        String firstError = null;
+        List<String> done = new ArrayList<>();
+        if (refs.isEmpty()) {
+            DownloadResult r = engine.download(plan.get(0).request(), printer, cancel);
+            done.add("saved " + r.path() + " (" + Sizes.human(r.size()) + (r.sha256() == null ? "" : ", sha256 " + r.sha256()) + ")");
+        }
+        for (VariantRef ref : refs) {
+            printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
+            try {
+                Path folder = store.install(ref, engine::download, printer, cancel, app.resolve(common));
+                done.add(ref.key() + " is in " + folder);
+            } catch (DepotException e) {
+                if (e.exitCode() == ExitCode.INTERRUPTED) {
+                    throw e;
+                }
+                worst = worst.worst(e.exitCode());
+                firstError = firstError == null ? e.getMessage() : firstError;
+            } catch (java.io.IOException e) {
+                worst = worst.worst(ExitCode.FAILED);
+                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DepotException.interrupted("interrupted; run the same command again to resume");
+            } catch (Exception e) {
+                worst = worst.worst(ExitCode.FAILED);
+                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
+            }
+        }
+        if (!common.json && !common.quiet) {
+            done.forEach(System.out::println);
+        }
+        if (worst != ExitCode.OK) {
+            String msg = refs.size() > 1 ? "some models could not be downloaded (first: " + firstError + ")" : firstError;
+            throw new DepotException(worst, msg);
+        }
+        return 0;
+    }
+
+    /** --offline: report what is already here; anything missing is an error, never a request. */
+    private int offline(List<RegistryDownloads.Planned> plan, List<VariantRef> refs) {
+        List<String> missing = new ArrayList<>();
+        if (refs.isEmpty()) {
+            DownloadRequest r = plan.get(0).request();
+            if (!Files.isRegularFile(r.target()) || (r.expectedSize() >= 0 && sizeOf(r.target()) != r.expectedSize())) {
+                missing.add(r.label());
+            }
+        }
+        for (VariantRef ref : refs) {
+            if (!store.status(ref, false).usable()) {
+                missing.add(ref.key());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw DepotException.failed("--offline is set and " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " not downloaded yet; run without --offline to fetch " + (missing.size() == 1 ? "it" : "them"));
+        }
+        if (!common.quiet && !common.json) {
+            if (refs.isEmpty()) {
+                System.out.println("already here: " + plan.get(0).request().target());
+            }
+            refs.forEach(ref -> System.out.println(ref.key() + " is in " + store.path(ref).orElseThrow()));
+        }
+        return 0;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private DownloadSettings settings(boolean single) {
+        DownloadSettings s = DownloadSettings.defaults(common.env).withConnections(connections).withHeaders(headers)
+                .withCheckFreeSpace(!force).withClock(clock);
+        if (limitRate != null) {
+            s = s.withLimitRate(Sizes.parse(limitRate));
+        }
+        if (retries != null) {
+            s = s.withRetries(retries);
+        }
+        if (timeout != null) {
+            if (timeout <= 0) {
+                throw DepotException.badInput("--timeout must be a positive number of seconds");
+            }
+            s = s.withStallTimeout(Duration.ofSeconds(timeout));
+            s = s.withHttp(DownloadSettings.client(common.env, Duration.ofSeconds(timeout)));
+        }
+        if (token != null) {
+            s = s.withToken(token, single ? HttpFetcher.origin(url) : null);
+        }
+        if (single && url.getHost() == null) {
+            throw DepotException.badInput("'" + Redact.url(url) + "' is not an http(s) URL");
+        }
+        return s;
+    }
+
+    private ProgressPrinter.Mode mode() {
+        if (common.json) {
+            return ProgressPrinter.Mode.JSON;
+        }
+        if (common.quiet) {
+            return ProgressPrinter.Mode.QUIET;
+        }
+        return common.console().isTty() ? ProgressPrinter.Mode.TTY : ProgressPrinter.Mode.PLAIN;
+    }
+}

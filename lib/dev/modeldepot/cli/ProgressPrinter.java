@@ -1,0 +1,185 @@
+package dev.modeldepot.cli;
+
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.SpeedMeter;
+import dev.modeldepot.download.DownloadEvent;
+import dev.modeldepot.download.DownloadListener;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Shows download events: JSON Lines (--json), a live line per file plus an overall line on a
+ * TTY, or a plain line every few seconds otherwise. Thread-safe: events come from engine threads.
+ */
+public final class ProgressPrinter implements DownloadListener {
+    public enum Mode { JSON, TTY, PLAIN, QUIET }
+
+    /** Names a label is reported under in JSON (model and variant are null for --url downloads). */
+    public record Names(String model, String variant, String file) {}
+
+    static final long PLAIN_EVERY_MILLIS = 5000;
+
+    private final Mode mode;
+    private final PrintStream out;
+    private final Clock clock;
+    private final Map<String, Names> names = new LinkedHashMap<>();
+    private final Map<String, DownloadEvent.Progress> live = new LinkedHashMap<>();
+    private final Map<String, Long> lastPlain = new LinkedHashMap<>();
+    private long overallTotal = -1;
+    private long overallDoneBefore;
+    private int drawn;
+
+    public ProgressPrinter(Mode mode, PrintStream out, Clock clock) {
+        this.mode = mode;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    /** Registers how a label is named in output; call before its download starts. */
+    public synchronized void name(String label, Names n) {
+        names.put(label, n);
+    }
+
+    /** For multi-file models: the total of the entry, shown on the overall line. */
+    public synchronized void overall(long totalBytes) {
+        overallTotal = totalBytes;
+        overallDoneBefore = 0;
+    }
+
+    @Override
+    public synchronized void onEvent(DownloadEvent e) {
+        switch (mode) {
+            case JSON -> out.println(Json.line(json(e)));
+            case TTY -> tty(e);
+            case PLAIN -> plain(e);
+            case QUIET -> { }
+        }
+        out.flush();
+    }
+
+    /** The JSON object of an event, with the field names the command's documentation promises. */
+    Map<String, Object> json(DownloadEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", e.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+        Names n = names.getOrDefault(e.label(), new Names(null, null, e.label()));
+        if (n.model() != null) {
+            m.put("model", n.model());
+            m.put("variant", n.variant());
+        }
+        m.put("file", n.file());
+        if (e instanceof DownloadEvent.Queued q) {
+            m.put("total", q.total());
+        } else if (e instanceof DownloadEvent.Started s) {
+            m.put("bytes", s.bytes());
+            m.put("total", s.total());
+            m.put("connections", s.connections());
+        } else if (e instanceof DownloadEvent.Progress p) {
+            m.put("bytes", p.bytes());
+            m.put("total", p.total());
+            m.put("bytesPerSecond", Math.round(p.bytesPerSecond()));
+            m.put("etaSeconds", p.etaSeconds());
+        } else if (e instanceof DownloadEvent.Retry r) {
+            m.put("attempt", r.attempt());
+            m.put("reason", r.reason());
+            m.put("delayMillis", r.delayMillis());
+        } else if (e instanceof DownloadEvent.Verified v) {
+            m.put("bytes", v.size());
+            m.put("total", v.size());
+            m.put("sha256", v.sha256());
+        } else if (e instanceof DownloadEvent.Completed c) {
+            m.put("bytes", c.size());
+            m.put("total", c.size());
+            m.put("path", c.path().toAbsolutePath().toString());
+        } else if (e instanceof DownloadEvent.Failed f) {
+            m.put("error", Map.of("code", f.code(), "message", f.message()));
+        }
+        return m;
+    }
+
+    private void plain(DownloadEvent e) {
+        String label = e.label();
+        if (e instanceof DownloadEvent.Progress p) {
+            long now = clock.millis();
+            Long last = lastPlain.get(label);
+            if (last == null || now - last >= PLAIN_EVERY_MILLIS) {
+                lastPlain.put(label, now);
+                out.println(line(p));
+            }
+        } else if (e instanceof DownloadEvent.Started s) {
+            lastPlain.put(label, clock.millis()); // the first line comes once a speed is known
+            out.println(label + ": " + (s.bytes() > 0 ? "resuming at " + Sizes.human(s.bytes()) + " of " : "downloading ")
+                    + Sizes.human(s.total()) + " with " + s.connections() + " connection" + (s.connections() == 1 ? "" : "s"));
+        } else {
+            message(e).ifPresent(out::println);
+        }
+    }
+
+    private void tty(DownloadEvent e) {
+        if (e instanceof DownloadEvent.Progress p) {
+            live.put(p.label(), p);
+            redraw();
+            return;
+        }
+        var msg = message(e);
+        if (e instanceof DownloadEvent.Completed c) {
+            live.remove(c.label());
+            overallDoneBefore += c.size();
+        } else if (e instanceof DownloadEvent.Failed f) {
+            live.remove(f.label());
+        }
+        if (msg.isPresent()) {
+            erase();
+            out.println(msg.get());
+            redraw();
+        }
+    }
+
+    private void erase() {
+        if (drawn > 0) {
+            out.print("\u001b[" + drawn + "A\r\u001b[J");
+            drawn = 0;
+        }
+    }
+
+    private void redraw() {
+        erase();
+        long inFlight = 0;
+        for (DownloadEvent.Progress p : live.values()) {
+            out.println(line(p));
+            inFlight += p.bytes();
+            drawn++;
+        }
+        if (overallTotal > 0 && !live.isEmpty()) {
+            long done = overallDoneBefore + inFlight;
+            double rate = live.values().stream().mapToDouble(DownloadEvent.Progress::bytesPerSecond).sum();
+            out.println(String.format(Locale.ROOT, "overall  %5.1f%%  %s of %s  %s  ETA %s", 100.0 * done / overallTotal,
+                    Sizes.human(done), Sizes.human(overallTotal), Sizes.rate(rate), Sizes.eta(SpeedMeter.eta(done, overallTotal, rate))));
+            drawn++;
+        }
+    }
+
+    static String line(DownloadEvent.Progress p) {
+        String pct = p.total() > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * p.bytes() / p.total()) : "    ?";
+        return p.label() + "  " + pct + "  " + Sizes.human(p.bytes()) + " of " + Sizes.human(p.total()) + "  "
+                + Sizes.rate(p.bytesPerSecond()) + "  ETA " + Sizes.eta(p.etaSeconds());
+    }
+
+    private static java.util.Optional<String> message(DownloadEvent e) {
+        String text = null;
+        if (e instanceof DownloadEvent.Retry r) {
+            text = r.attempt() == 0 ? e.label() + ": " + r.reason()
+                    : e.label() + ": retry " + r.attempt() + (r.delayMillis() > 0 ? " in " + Sizes.eta(Math.max(1, r.delayMillis() / 1000)) : "") + ": " + r.reason();
+        } else if (e instanceof DownloadEvent.Verified v) {
+            text = e.label() + ": verified " + Sizes.human(v.size()) + (v.sha256() == null ? "" : " sha256 " + v.sha256());
+        } else if (e instanceof DownloadEvent.Completed c) {
+            text = e.label() + ": done -> " + c.path();
+        } else if (e instanceof DownloadEvent.Failed f) {
+            text = e.label() + (f.code() == 130 ? ": stopped: " : ": failed: ") + f.message();
+        }
+        return java.util.Optional.ofNullable(text);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.modeldepot.cli;
+
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.registry.FileMeasurer;
+import dev.modeldepot.registry.Model;
+import dev.modeldepot.registry.Registry;
+import dev.modeldepot.registry.RegistryEditor;
+import dev.modeldepot.registry.RegistryLoader;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code model-store registry ...}: tools for model authors preparing a registry. */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "Validate a registry, or measure a file and print (or append) its registry entry.",
+        subcommands = {RegistryCommand.Validate.class, RegistryCommand.Add.class})
+public class RegistryCommand {
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check a registry file against the rules of registry/model-registry.schema.json.")
+    static class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE|URL", description = "Registry to check (default: --registry or the built-in one).")
+        String file;
+
+        @Override
+        public Integer call() {
+            CommonOptions common = CommonOptions.of(spec);
+            String source = file != null ? file : common.registrySource();
+            Registry registry = RegistryLoader.load(source, common.offline);
+            Console console = common.console();
+            int variants = registry.models().stream().mapToInt(m -> m.variants().size()).sum();
+            List<String> unverifiable = registry.models().stream()
+                    .flatMap(m -> m.variants().stream().flatMap(v -> v.files().stream()
+                            .filter(f -> !f.verifiable()).map(f -> m.id() + ":" + v.id() + "/" + f.path())))
+                    .toList();
+            Map<String, Long> profileSizes = new LinkedHashMap<>();
+            registry.profiles().forEach(p -> profileSizes.put(p.name(), registry.profileSize(p.name())));
+            if (common.json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("valid", true);
+                out.put("source", registry.source());
+                out.put("models", registry.models().size());
+                out.put("variants", variants);
+                out.put("unverifiableFiles", unverifiable);
+                out.put("profileSizes", profileSizes);
+                common.console().out().println(Json.pretty(out));
+                return 0;
+            }
+            console.info("ok: " + registry.source() + ": " + registry.models().size() + " models, " + variants + " variants");
+            profileSizes.forEach((name, size) -> console.info("  profile " + name + ": " + Sizes.human(size)));
+            unverifiable.forEach(f -> console.warn(f + " has no sha256: it can be downloaded but not verified"));
+            return 0;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Measure size and SHA-256 of a local or remote file (streaming) and print its registry entry.",
+                    "With --model and --variant the entry is appended to the --registry file."})
+    static class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        static class Source {
+            @Option(names = "--url", paramLabel = "URL", required = true, description = "Remote file to measure.")
+            String url;
+
+            @Option(names = "--file", paramLabel = "PATH", required = true, description = "Local file to measure.")
+            Path file;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--model", paramLabel = "ID", description = "Model id to append to (created if new).")
+        String model;
+
+        @Option(names = "--variant", paramLabel = "ID", description = "Variant id to append to (created if new).")
+        String variant;
+
+        @Option(names = "--path", paramLabel = "P", description = "Path of the file inside the variant (default: the file's name).")
+        String path;
+
+        @Option(names = "--format", description = "Format (default: from the extension).")
+        String format;
+
+        @Option(names = "--role", description = "Role: weights, mmproj, tokenizer, config, vae, text-encoder, ...")
+        String role;
+
+        @Override
+        public Integer call() throws Exception {
+            CommonOptions common = CommonOptions.of(spec);
+            if ((model == null) != (variant == null)) {
+                throw DepotException.badInput("--model and --variant go together");
+            }
+            FileMeasurer measurer = new FileMeasurer(common.quiet || common.json ? null : common.console().err());
+            FileMeasurer.Measurement m = source.file != null
+                    ? measurer.measureFile(source.file)
+                    : measurer.measureUrl(source.url, common.offline);
+            Map<String, Object> entry = RegistryEditor.fileEntry(m, path, format, role);
+            if (model != null) {
+                Path registryFile = Path.of(common.registrySource());
+                RegistryEditor.append(registryFile, model, variant, entry);
+                common.console().info("appended " + entry.get("path") + " to " + model + ":" + variant + " in " + registryFile);
+            }
+            common.console().out().println(Json.pretty(entry));
+            return 0;
+        }
+    }
+}

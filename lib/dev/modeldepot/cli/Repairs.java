@@ -1,0 +1,153 @@
+package dev.modeldepot.cli;
+
+import dev.modeldepot.core.AtomicFiles;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.Sizes;
+import dev.modeldepot.download.Cancellation;
+import dev.modeldepot.download.DownloadEvent;
+import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.download.DownloadRequest;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.store.FileFetcher;
+import dev.modeldepot.store.ModelStore;
+import dev.modeldepot.verify.FileReport;
+import dev.modeldepot.verify.FileVerifier;
+import dev.modeldepot.verify.Stamps;
+import dev.modeldepot.verify.VerificationResult;
+import dev.modeldepot.verify.VerifyJob;
+import dev.modeldepot.verify.VerifyRun;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * --repair: fetches corrupt files again through the download engine, then verifies them again in
+ * full. Store files are re-installed by the store (which quarantines the bad blob and relinks);
+ * an ad-hoc file is downloaded to a temporary name beside it and replaces it only once verified.
+ */
+final class Repairs {
+    private final CommonOptions common;
+    private final Console console;
+    private final Clock clock;
+    private final Stamps stamps;
+    private final int threads;
+    private final Supplier<FileFetcher> fetchers;
+    private FileFetcher fetcher;
+    private final List<VerifyJob> fetched = new ArrayList<>();
+    private final Map<VerifyJob, String> failed = new LinkedHashMap<>();
+
+    Repairs(CommonOptions common, Console console, Clock clock, Stamps stamps, int threads, Supplier<FileFetcher> fetchers) {
+        this.common = common;
+        this.console = console;
+        this.clock = clock;
+        this.stamps = stamps;
+        this.threads = threads;
+        this.fetchers = fetchers;
+    }
+
+    void install(ModelStore store, VariantRef ref, List<VerifyJob> jobs) {
+        say("repairing " + ref.key() + ": fetching " + jobs.size() + (jobs.size() == 1 ? " file" : " files") + " again");
+        try {
+            store.install(ref, fetcher(), listener(), new Cancellation(), null);
+            fetched.addAll(jobs);
+        } catch (DepotException e) {
+            rethrowIfFatal(e);
+            jobs.forEach(j -> failed.put(j, "repair failed: " + e.getMessage()));
+        } catch (Exception e) {
+            jobs.forEach(j -> failed.put(j, "repair failed: " + dev.modeldepot.cli.Cli.messageOf(e)));
+        }
+    }
+
+    /** Downloads {@code url} beside the file, verifies it against the job's sha256, then swaps it in atomically. */
+    void fromUrl(VerifyJob job, URI url) throws IOException {
+        Path file = job.path().toAbsolutePath();
+        String unique = "." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Path tmp = file.resolveSibling(unique + ".repair");
+        // The engine's partial, state and lock go in a folder of their own, removed whatever happens.
+        Path partialDir = file.resolveSibling(unique + ".partial");
+        say("repairing " + job.name() + ": fetching it again from " + Redact.url(url));
+        try {
+            fetcher().fetch(new DownloadRequest(file.getFileName().toString(), url, List.of(), -1, job.expectedSha256(), tmp, partialDir),
+                    listener(), new Cancellation());
+            VerificationResult check = new FileVerifier().verify(tmp, job.expectedSha256(), -1, job.format(), null);
+            if (!check.verdict().usable()) {
+                failed.put(job, "repair failed: what " + Redact.url(url) + " serves is not the expected file either (" + check.detail() + ")");
+                return;
+            }
+            AtomicFiles.move(tmp, file);
+            fetched.add(job);
+        } catch (DepotException e) {
+            rethrowIfFatal(e);
+            failed.put(job, "repair failed: " + e.getMessage());
+        } catch (Exception e) {
+            failed.put(job, "repair failed: " + dev.modeldepot.cli.Cli.messageOf(e));
+        } finally {
+            Files.deleteIfExists(tmp);
+            deleteTree(partialDir);
+        }
+    }
+
+    /** Verifies the fetched files again in full and puts the outcome (and what was done) into the report. */
+    void applyTo(List<VerifyJob> work, List<FileReport> files) throws IOException, InterruptedException {
+        if (!fetched.isEmpty()) {
+            List<VerificationResult> again = new VerifyRun(new FileVerifier(), stamps, true, threads, clock).run(fetched, null);
+            for (int i = 0; i < fetched.size(); i++) {
+                VerificationResult r = again.get(i);
+                String action = r.verdict().usable() ? "repaired: fetched again and verified" : "repair failed: still " + r.verdict() + " after fetching it again";
+                files.set(work.indexOf(fetched.get(i)), FileReport.of(fetched.get(i), r, action));
+            }
+        }
+        failed.forEach((job, action) -> {
+            int i = work.indexOf(job);
+            files.set(i, files.get(i).withAction(action));
+        });
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private FileFetcher fetcher() {
+        if (fetcher == null) {
+            fetcher = fetchers.get();
+        }
+        return fetcher;
+    }
+
+    private DownloadListener listener() {
+        return event -> {
+            if (event instanceof DownloadEvent.Completed c) {
+                say("  fetched " + c.label() + " (" + Sizes.human(c.size()) + ")");
+            }
+        };
+    }
+
+    /** Progress goes to stderr, so stdout stays the table or the one JSON document. */
+    private void say(String line) {
+        if (!common.quiet) {
+            console.err().println(line);
+        }
+    }
+
+    private static void rethrowIfFatal(DepotException e) {
+        if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.BAD_INPUT) {
+            throw e;
+        }
+    }
+}
