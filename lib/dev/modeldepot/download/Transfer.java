@@ -128,7 +128,10 @@ final class Transfer {
                 : new Segments(size, segmentSize, state == null ? List.of() : state.completed());
         checkFreeSpace();
         throttle = new Throttle(settings.limitRate());
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        requireOwnPartial(part);
+        // NOFOLLOW_LINKS: a link planted after the check still cannot redirect the writes.
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             channel = ch;
             if (size > 0 && ch.size() < size) {
                 settings.writer().write(ch, ByteBuffer.wrap(new byte[1]), size - 1); // sparse preallocation
@@ -275,6 +278,36 @@ final class Transfer {
             saveState(hasher);
         } catch (IOException e) {
             // A full disk may refuse even this small file; the previous state stays valid (atomic writes).
+        }
+    }
+
+    /**
+     * A partial is written in place, so it must be a plain file of ours: never a symbolic link and
+     * never a hard link shared with another name (either would make the download overwrite a
+     * foreign file).
+     */
+    static void requireOwnPartial(Path part) throws IOException {
+        if (!Files.exists(part, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String what = null;
+        if (Files.isSymbolicLink(part)) {
+            what = "a symbolic link";
+        } else if (!Files.isRegularFile(part, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            what = "not a regular file";
+        } else {
+            try {
+                Object links = Files.getAttribute(part, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (links instanceof Integer n && n > 1) {
+                    what = "a hard link shared with " + (n - 1) + " other name(s)";
+                }
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // No unix view (Windows): hard links there need explicit tools; nothing to check.
+            }
+        }
+        if (what != null) {
+            throw DepotException.failed("refusing to write the partial download " + part + ": it is " + what
+                    + ", not a file of the store's own; remove it and run again");
         }
     }
 

@@ -116,9 +116,9 @@ public final class Pruner {
 
     private Set<String> removeVariantLocked(String model, String variant, VariantMeta meta) throws IOException {
         BlobFiles.deleteTree(layout.variantDir(model, variant));
-        MetaStore.deleteIfEmpty(layout.models().resolve(model));
-        BlobFiles.deleteTree(layout.unverifiedBlobs().resolve(model).resolve(variant));
-        MetaStore.deleteIfEmpty(layout.unverifiedBlobs().resolve(model));
+        MetaStore.deleteIfEmpty(layout.inside(layout.models().resolve(model)));
+        BlobFiles.deleteTree(layout.inside(layout.unverifiedBlobs().resolve(model).resolve(variant)));
+        MetaStore.deleteIfEmpty(layout.inside(layout.unverifiedBlobs().resolve(model)));
         store.metas().delete(model, variant);
         Set<String> shas = new HashSet<>();
         if (meta != null) {

@@ -102,17 +102,20 @@ public record StoreLayout(Path root) {
 
     public void create() throws IOException {
         for (Path p : new Path[] {blobs(), unverifiedBlobs(), models(), partial(), meta(), quarantine(), locks()}) {
-            Files.createDirectories(p);
+            Files.createDirectories(inside(p));
         }
     }
 
-    /** Every path the store computes goes through here: it must stay under the root. */
+    /**
+     * Every path the store computes goes through here: it must stay under the root, lexically and
+     * on disk (no symbolic link on the way leads out, see {@link StorePaths}).
+     */
     public Path inside(Path p) {
         Path n = p.toAbsolutePath().normalize();
         if (!n.startsWith(root) || n.equals(root)) {
             throw DepotException.badInput("refusing a store path outside the store: " + p);
         }
-        return n;
+        return StorePaths.requireInside(root, n);
     }
 
     static String checkedSha(String sha256) {
