@@ -21,6 +21,9 @@ public final class Cli {
 
     /** Runs a picocli command with the suite's error handling and exits the JVM. */
     public static void main(Object command, String[] args) {
+        // A name's bytes are printed as they are (UTF-8), whatever the locale: Java would print '?' under LANG=C.
+        System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, java.nio.charset.StandardCharsets.UTF_8));
         System.exit(execute(command, args));
     }
 

@@ -7,6 +7,7 @@ import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.verify.FileVerifier;
 import dev.modeldepot.verify.FormatChecks;
+import dev.modeldepot.verify.NameBytes;
 import dev.modeldepot.verify.Sha256Sums;
 import dev.modeldepot.verify.StampBook;
 import dev.modeldepot.verify.Verdict;
@@ -14,7 +15,6 @@ import dev.modeldepot.verify.VerificationResult;
 import dev.modeldepot.verify.VerifyJob;
 import dev.modeldepot.verify.VerifyRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,13 +54,13 @@ final class SumsGenerator {
         try (Stream<Path> walk = Files.walk(root)) {
             paths = walk.filter(Files::isRegularFile)
                     .filter(p -> !p.equals(root.resolve(SUMS)))
-                    .sorted((a, b) -> relative(root, a).compareTo(relative(root, b)))
+                    .sorted((a, b) -> NameBytes.relative(root, a).compareTo(NameBytes.relative(root, b)))
                     .toList();
         }
         if (paths.isEmpty()) {
             throw DepotException.badInput("no files under " + dir);
         }
-        List<VerifyJob> work = paths.stream().map(p -> new VerifyJob(null, relative(root, p), p, StampBook.keyOf(p), null, -1, null)).toList();
+        List<VerifyJob> work = paths.stream().map(p -> new VerifyJob(null, NameBytes.relative(root, p).shown(), p, StampBook.keyOf(p), null, -1, null)).toList();
         ProgressLine progress = console.isTty() && !common.json && !common.quiet ? new ProgressLine(console.err()) : null;
         VerifyRun run = new VerifyRun(new FileVerifier(), StampBook.forAdHocFiles(common.storeRoot()), false, jobs, clock);
         List<VerificationResult> results = run.run(work, progress == null ? null : progress::show);
@@ -81,13 +81,13 @@ final class SumsGenerator {
                 console.warn(name + ": " + r.formatCheck().detail());
                 code = ExitCode.INTEGRITY;
             }
-            sums.add(new Sha256Sums.Entry(name, r.actualSha256(), false, i + 1));
+            sums.add(new Sha256Sums.Entry(NameBytes.relative(root, r.path()), r.actualSha256(), false, i + 1));
             String fmt = FormatChecks.formatOf(r.path(), null);
             entries.add(new RegistryEntry(name, r.size(), r.actualSha256(), fmt.equals("unknown") ? null : fmt));
             bytes += r.size();
         }
         Path sumsFile = root.resolve(SUMS);
-        AtomicFiles.write(sumsFile, Sha256Sums.format(sums).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(sumsFile, Sha256Sums.format(sums));
         if (registryEntries) {
             console.out().println(Json.pretty(entries));
         } else if (common.json) {
@@ -104,9 +104,4 @@ final class SumsGenerator {
     }
 
     record Generated(String sumsFile, List<RegistryEntry> files) {}
-
-    /** The name as sha256sum -c expects it: relative, with '/' separators on every platform. */
-    static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
 }

@@ -160,7 +160,7 @@ public class VerifyCommand implements Callable<Integer> {
             Sha256Sums.Parsed parsed = readSums(sums);
             malformed = parsed.malformedLines();
             work = parsed.entries().stream()
-                    .map(e -> new VerifyJob(null, e.name(), parsed.resolve(e), StampBook.keyOf(parsed.resolve(e)), e.sha256(), -1, null))
+                    .map(e -> new VerifyJob(null, e.name().shown(), parsed.resolve(e), StampBook.keyOf(parsed.resolve(e)), e.sha256(), -1, null))
                     .toList();
         } else {
             Registry registry = common.loadRegistry();

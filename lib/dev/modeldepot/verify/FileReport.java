@@ -15,7 +15,7 @@ public record FileReport(String path, String model, String name, Expected expect
     public record Actual(String sha256, Long size) {}
 
     public static FileReport of(VerifyJob job, VerificationResult r, String action) {
-        return new FileReport(r.path().toString(), job.model(), job.name(),
+        return new FileReport(NameBytes.show(r.path()), job.model(), job.name(),
                 new Expected(r.expectedSha256(), job.expectedSize() >= 0 ? job.expectedSize() : null),
                 new Actual(r.actualSha256(), r.size() >= 0 ? r.size() : null), r.size(), r.formatCheck(),
                 r.verdict(), r.detail(), Math.round(r.seconds() * 1000) / 1000.0, VerifyRun.fromStamp(r), action);

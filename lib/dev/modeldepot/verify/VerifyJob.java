@@ -21,6 +21,6 @@ public record VerifyJob(String model, String name, Path path, String stampKey, S
      */
     public static VerifyJob ofFile(Path path, String expectedSha256, long expectedSize, String format) {
         String key = StampBook.keyOf(path) + (format == null ? "" : " as " + format.toLowerCase(java.util.Locale.ROOT));
-        return new VerifyJob(null, path.toString(), path, key, expectedSha256, expectedSize, format);
+        return new VerifyJob(null, NameBytes.show(path), path, key, expectedSha256, expectedSize, format);
     }
 }
