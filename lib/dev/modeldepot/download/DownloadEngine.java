@@ -51,6 +51,19 @@ public final class DownloadEngine {
 
     /** Throws DepotException (with its exit code) on failure; never leaves an unverified file at the target. */
     public DownloadResult download(DownloadRequest request, DownloadListener listener, Cancellation cancel) {
+        return download(request, listener, cancel, true);
+    }
+
+    /**
+     * As {@link #download}, for a caller that already holds its own lock on this very target (the
+     * store's one lock per blob): the engine takes no second lock, so there is one lock to wait
+     * for, one order to keep, and one holder a waiting process can watch.
+     */
+    public DownloadResult downloadUnderCallersLock(DownloadRequest request, DownloadListener listener, Cancellation cancel) {
+        return download(request, listener, cancel, false);
+    }
+
+    private DownloadResult download(DownloadRequest request, DownloadListener listener, Cancellation cancel, boolean lockHere) {
         String label = request.label();
         try {
             if (settings.disabled()) {
@@ -63,6 +76,10 @@ public final class DownloadEngine {
             Paths paths = Paths.of(request);
             Files.createDirectories(request.target().toAbsolutePath().getParent());
             Files.createDirectories(paths.part().getParent());
+            if (!lockHere) {
+                DownloadResult existing = alreadyThere(request, listener);
+                return existing != null ? existing : fetchVerified(request, paths, listener, cancel);
+            }
             try (TargetLock lock = TargetLock.acquire(paths.lock(), settings.lockWait(), cancel, waited ->
                     listener.onEvent(new DownloadEvent.Retry(label, 0, "waiting for another process that is downloading "
                             + label + " (lock " + paths.lock() + ", waited " + waited / 1000 + " s)", 5000)))) {

@@ -17,7 +17,8 @@ public final class Fetchers {
         return of(new DownloadEngine(DownloadSettings.defaults(env)));
     }
 
+    /** The store holds the blob's lock around every fetch, so the engine takes none of its own. */
     public static FileFetcher of(DownloadEngine engine) {
-        return engine::download;
+        return engine::downloadUnderCallersLock;
     }
 }

@@ -8,8 +8,9 @@ import dev.modeldepot.download.DownloadResult;
 /**
  * How the store gets a file it does not have. The contract is the download engine's: put the
  * partial and its state in {@code request.partialDir()}, and make {@code request.target()} appear
- * only once its size and sha256 match. The engine's {@code download} method fits as
- * {@code engine::download}.
+ * only once its size and sha256 match. The store holds its lock on the blob around every call
+ * (one lock per blob), so a fetcher takes no lock of its own on the target:
+ * {@code engine::downloadUnderCallersLock} fits, which {@link Fetchers#of} gives.
  */
 @FunctionalInterface
 public interface FileFetcher {

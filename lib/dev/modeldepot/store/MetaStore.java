@@ -8,7 +8,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -17,23 +21,73 @@ import java.util.stream.Stream;
  * rename), so a crash leaves the old document or the new one. A document that still fails to
  * parse (disk damage, a hand edit) is reported; the store rebuilds it from the blobs and the
  * registry, moving the damaged one to quarantine/. It is never fatal.
+ *
+ * <p>Parsed documents are cached against what the file system says of each file (inode, size,
+ * mtime): every write is a new file renamed into place, so any change by any process gives a new
+ * inode, and a status call re-parses only what changed instead of every document.
  */
 final class MetaStore {
     /** A document as found: {@code meta} is null when it is absent or was damaged. */
     record Loaded(String model, String variant, VariantMeta meta, boolean damaged) {}
 
+    /** What a cached document was parsed from: the file's identity, size and mtime. */
+    private record Seen(Object fileKey, long size, long mtimeNanos) {
+        static Seen of(BasicFileAttributes a) {
+            return new Seen(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /** Parsed documents by file, shared by every view of one store in a process. */
+    static final class Cache {
+        private final ConcurrentHashMap<Path, Map.Entry<Seen, Loaded>> docs = new ConcurrentHashMap<>();
+        private final AtomicLong parses = new AtomicLong();
+
+        /** How many times a document was read and parsed (for tests: cached reads do not count). */
+        long parses() {
+            return parses.get();
+        }
+    }
+
     private final StoreLayout layout;
     private final Clock clock;
     private final Consumer<String> warnings;
+    private final Cache cache;
 
-    MetaStore(StoreLayout layout, Clock clock, Consumer<String> warnings) {
+    MetaStore(StoreLayout layout, Clock clock, Consumer<String> warnings, Cache cache) {
         this.layout = layout;
         this.clock = clock;
         this.warnings = warnings;
+        this.cache = cache;
+    }
+
+    Cache cache() {
+        return cache;
     }
 
     Loaded read(String model, String variant) {
         Path file = layout.metaFile(model, variant);
+        Seen seen;
+        try {
+            seen = Seen.of(Files.readAttributes(file, BasicFileAttributes.class));
+        } catch (NoSuchFileException e) {
+            cache.docs.remove(file);
+            return new Loaded(model, variant, null, false);
+        } catch (IOException e) {
+            seen = null;
+        }
+        Map.Entry<Seen, Loaded> hit = cache.docs.get(file);
+        if (seen != null && hit != null && hit.getKey().equals(seen) && !hit.getValue().damaged()) {
+            return hit.getValue();
+        }
+        Loaded loaded = parse(file, model, variant);
+        if (seen != null) {
+            cache.docs.put(file, Map.entry(seen, loaded));
+        }
+        return loaded;
+    }
+
+    private Loaded parse(Path file, String model, String variant) {
+        cache.parses.incrementAndGet();
         try {
             byte[] bytes = Files.readAllBytes(file);
             VariantMeta meta = Json.MAPPER.readValue(bytes, VariantMeta.class);

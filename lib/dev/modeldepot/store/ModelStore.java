@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The shared, content-addressed model store (layout in {@link StoreLayout}). Safe to use from
@@ -30,16 +29,16 @@ public final class ModelStore {
     private final StoreOptions options;
     private final StoreLocks locks;
     private final MetaStore metas;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Warnings warnings = new Warnings();
     private final String registryLabel;
 
-    private ModelStore(Path root, Clock clock, StoreOptions options, String registryLabel) {
+    private ModelStore(Path root, Clock clock, StoreOptions options, String registryLabel, MetaStore.Cache cache) {
         this.registryLabel = registryLabel;
         this.layout = new StoreLayout(root);
         this.clock = clock;
         this.options = options;
         this.locks = new StoreLocks(layout, options.lockWait(), options.fetchWait());
-        this.metas = new MetaStore(layout, clock, this::warn);
+        this.metas = new MetaStore(layout, clock, this::warn, cache);
     }
 
     public static ModelStore open(Path root, Clock clock) {
@@ -47,12 +46,14 @@ public final class ModelStore {
     }
 
     public static ModelStore open(Path root, Clock clock, StoreOptions options) {
-        return new ModelStore(root, clock, options, null);
+        return new ModelStore(root, clock, options, null, new MetaStore.Cache());
     }
 
     /** The same store, recording {@code registry}'s source (redacted) in the documents it writes. */
     public ModelStore forRegistry(Registry registry) {
-        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.core.Redact.text(registry.source()));
+        // The same parsed documents too: a long-running service opens the store this way once per request.
+        return new ModelStore(layout.root(), clock, options, registry == null ? null : dev.modeldepot.core.Redact.text(registry.source()),
+                metas.cache());
     }
 
     String registryLabel() {
@@ -67,9 +68,20 @@ public final class ModelStore {
         return clock;
     }
 
-    /** Problems found and repaired along the way (damaged metadata, corrupt blobs quarantined). */
+    /**
+     * Problems found and repaired along the way (damaged metadata, corrupt blobs quarantined),
+     * each said once however often it was found, at most the {@value Warnings#KEEP} newest.
+     */
     public List<String> warnings() {
-        return List.copyOf(warnings);
+        return warnings.list();
+    }
+
+    /**
+     * The warnings so far, forgetting them: a long-running caller (the service, the dashboard)
+     * takes the warnings of each operation this way instead of letting them pile up.
+     */
+    public List<String> takeWarnings() {
+        return warnings.take();
     }
 
     public VariantStatus status(VariantRef ref, boolean deep) {
@@ -163,7 +175,7 @@ public final class ModelStore {
                     continue;
                 }
                 Optional<VariantMeta> rebuilt = registry == null ? Optional.empty()
-                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuildIfFree);
+                        : refOf(registry, l.model(), l.variant()).flatMap(this::rebuildUnlessLocked);
                 rebuilt.ifPresentOrElse(out::add, () -> unreadable.add(l.model() + ":" + l.variant()));
             }
             return new Listing(out, unreadable);
@@ -206,13 +218,14 @@ public final class ModelStore {
         return new Importer(this).importPath(source, target, registry, app);
     }
 
-    /** Bytes the store holds on disk: unique blobs, unverified files and partial downloads. */
+    /** Bytes the store holds on disk: unique blobs, unverified files, partial downloads (as kept) and quarantine. */
     public long usage() throws IOException {
         return new Pruner(this).usage();
     }
 
+    /** What partial downloads really hold (their records of completed ranges), not their preallocated length. */
     public long partialBytes() throws IOException {
-        return Pruner.treeSize(layout.partial());
+        return Pruner.partialUsage(layout.partial());
     }
 
     public StoreSettings settings() {
@@ -293,13 +306,19 @@ public final class ModelStore {
         return new VariantRef(new Model(meta.model(), meta.name(), null, null, meta.license(), meta.homepage(), List.of(), List.of(v)), v);
     }
 
-    /** Rebuilds unless another process holds the variant (then it is reported as unreadable this time). */
-    private Optional<VariantMeta> rebuildIfFree(VariantRef ref) {
-        try {
-            return rebuild(ref);
-        } catch (DepotException e) {
-            warn("could not rebuild the metadata of " + ref.key() + " now: " + e.getMessage());
+    /**
+     * Rebuilds only if the variant lock is free right now, never waiting: prune lists under the
+     * store lock, and a wait there would stall every other store operation behind an install.
+     * A variant someone holds is reported as unreadable this time.
+     */
+    private Optional<VariantMeta> rebuildUnlessLocked(VariantRef ref) {
+        var lock = locks.tryAcquire(StoreLocks.variant(ref.model().id(), ref.variant().id()));
+        if (lock.isEmpty()) {
+            warn("could not rebuild the metadata of " + ref.key() + " now: another process is using it");
             return Optional.empty();
+        }
+        try (var held = lock.get()) {
+            return new MetaRebuilder(this).rebuildLocked(ref);
         }
     }
 

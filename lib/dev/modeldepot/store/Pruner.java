@@ -109,9 +109,23 @@ public final class Pruner {
         }
     }
 
-    /** Bytes on disk: unique blobs, unverified files and partial downloads. */
+    /** Bytes on disk: unique blobs, unverified files, what partial downloads really hold, and quarantine. */
     long usage() throws IOException {
-        return treeSize(layout.blobs()) + treeSize(layout.unverifiedBlobs()) + treeSize(layout.partial());
+        return treeSize(layout.blobs()) + treeSize(layout.unverifiedBlobs()) + partialUsage(layout.partial()) + treeSize(layout.quarantine());
+    }
+
+    /**
+     * What partial downloads hold: each folder's record of completed ranges (the engine's partial
+     * files are sparse, preallocated at full size, so their length says nothing), loose files by length.
+     */
+    static long partialUsage(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.mapToLong(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? dev.modeldepot.download.PartialProgress.of(p).bytes() : 0).sum();
+        }
     }
 
     private Set<String> removeVariantLocked(String model, String variant, VariantMeta meta) throws IOException {

@@ -2,6 +2,7 @@ package dev.modeldepot.store;
 
 import dev.modeldepot.core.Hashing;
 import dev.modeldepot.core.Stamp;
+import dev.modeldepot.download.PartialProgress;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.VariantRef;
 import dev.modeldepot.store.VariantStatus.FileStatus;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Works out a variant's state from the blobs on disk. An unchanged blob (same size, mtime and
@@ -98,29 +98,8 @@ final class StatusChecker {
         return files.stream().anyMatch(f -> f.present() > 0) ? State.PARTIAL : State.MISSING;
     }
 
-    /**
-     * Bytes a partial download already holds: the data files in its partialDir, not its small
-     * state documents. (The engine's partial layout is its own; this counts what is on disk.)
-     */
+    /** Bytes a partial download really holds: the engine's record of completed ranges, not the sparse file's length. */
     static long partialBytes(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !isStateFile(p)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static boolean isStateFile(Path p) {
-        String n = p.getFileName().toString();
-        return n.endsWith(".json") || n.endsWith(".state") || n.endsWith(".lock");
+        return PartialProgress.of(dir).bytes();
     }
 }

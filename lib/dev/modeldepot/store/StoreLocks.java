@@ -20,11 +20,15 @@ import java.util.concurrent.TimeUnit;
  * sentence saying the store is busy, never a hang.
  *
  * <p>Order, to rule out deadlock: variant lock, then blob lock, then the store lock; the store
- * lock is held only for short bookkeeping, and whoever holds it only ever try-locks the others.
+ * lock is held only for short bookkeeping, and whoever holds it only ever try-locks the others
+ * (a blocking acquire while this thread holds the store lock is a bug, and throws). One lock per
+ * blob: the download engine takes none of its own under it ({@link Fetchers#of}).
  */
 public final class StoreLocks {
     private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
     private static final long POLL_MILLIS = 20;
+    /** How many store locks this thread holds: while it holds one, it may only try-lock others. */
+    private static final ThreadLocal<int[]> STORE_HELD = ThreadLocal.withInitial(() -> new int[1]);
 
     private final StoreLayout layout;
     private final Duration maxWait;
@@ -60,6 +64,10 @@ public final class StoreLocks {
     }
 
     private Held acquire(String name, String what, Duration maxWait) {
+        if (STORE_HELD.get()[0] > 0) {
+            // A wait here would hold every other store operation up behind whatever holds `name`.
+            throw new IllegalStateException("a blocking wait for " + what + " while holding the store lock");
+        }
         long deadline = System.nanoTime() + maxWait.toNanos();
         Path file = layout.lockFile(name);
         Semaphore local = IN_JVM.computeIfAbsent(file, f -> new Semaphore(1));
@@ -76,7 +84,7 @@ public final class StoreLocks {
             while (true) {
                 FileLock lock = tryLock(channel);
                 if (lock != null) {
-                    return new Held(local, channel, lock);
+                    return held(name, local, channel, lock);
                 }
                 if (System.nanoTime() > deadline) {
                     channel.close();
@@ -112,7 +120,7 @@ public final class StoreLocks {
                 local.release();
                 return Optional.empty();
             }
-            return Optional.of(new Held(local, channel, lock));
+            return Optional.of(held(name, local, channel, lock));
         } catch (IOException e) {
             local.release();
             throw DepotException.failed("cannot lock " + file + ": " + e.getMessage(), e);
@@ -124,6 +132,14 @@ public final class StoreLocks {
         Optional<Held> held = tryAcquire(name);
         held.ifPresent(Held::close);
         return held.isEmpty();
+    }
+
+    private static Held held(String name, Semaphore local, FileChannel channel, FileLock lock) {
+        boolean store = name.equals(store());
+        if (store) {
+            STORE_HELD.get()[0]++;
+        }
+        return new Held(local, channel, lock, store ? Thread.currentThread() : null);
     }
 
     private static FileChannel open(Path file) throws IOException {
@@ -149,12 +165,14 @@ public final class StoreLocks {
         private final Semaphore local;
         private final FileChannel channel;
         private final FileLock lock;
+        private final Thread storeHolder;
         private boolean closed;
 
-        Held(Semaphore local, FileChannel channel, FileLock lock) {
+        Held(Semaphore local, FileChannel channel, FileLock lock, Thread storeHolder) {
             this.local = local;
             this.channel = channel;
             this.lock = lock;
+            this.storeHolder = storeHolder;
         }
 
         @Override
@@ -163,6 +181,9 @@ public final class StoreLocks {
                 return;
             }
             closed = true;
+            if (storeHolder == Thread.currentThread()) {
+                STORE_HELD.get()[0]--;
+            }
             try {
                 lock.release();
                 channel.close();
