@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -62,11 +61,8 @@ public final class DownloadService implements AutoCloseable {
 
     /** Null when downloads are allowed, else the sentence the start endpoint answers 403 with. */
     static String disabledReason(Map<String, String> env) {
-        String v = env.getOrDefault("DISABLE_MODEL_DOWNLOADS", "").trim().toLowerCase(Locale.ROOT);
-        if (v.equals("1") || v.equals("true") || v.equals("yes")) {
-            return "model downloads are disabled on this machine (DISABLE_MODEL_DOWNLOADS=" + env.get("DISABLE_MODEL_DOWNLOADS").trim() + ")";
-        }
-        return null;
+        String setting = dev.modeldepot.core.DownloadSwitch.setting(env);
+        return setting == null ? null : "model downloads are disabled on this machine (" + setting + ")";
     }
 
     public boolean downloadsEnabled() {
