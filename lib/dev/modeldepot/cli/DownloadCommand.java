@@ -11,6 +11,7 @@ import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
 import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.download.HttpFetcher;
+import dev.modeldepot.download.Limits;
 import dev.modeldepot.download.RegistryDownloads;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Parameters;
                 "  download-model-with-progress [options] MODEL[:VARIANT]... | --profile NAME",
                 "  download-model-with-progress --url URL [--sha256 HEX] [--size BYTES] -o PATH"},
         footer = {"", "Environment: HF_TOKEN (sent only to the Hugging Face endpoint's host), HF_ENDPOINT, HF_HUB_DOWNLOAD_TIMEOUT,",
+                "MODELDEPOT_TOKEN (like --token, not shown in ps),",
                 "HF_DOWNLOAD_MAX_RETRIES, DISABLE_MODEL_DOWNLOADS=1 (refuse every download), https_proxy/http_proxy/no_proxy.",
                 "Exit codes: 0 done, 1 failed, 2 bad input, 3 checksum still wrong after a fresh retry, 130 interrupted (run again to resume)."})
 public class DownloadCommand implements Callable<Integer> {
@@ -75,11 +77,34 @@ public class DownloadCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "A connection silent this long is cancelled and its range retried (default: $HF_HUB_DOWNLOAD_TIMEOUT, else 30).")
     Integer timeout;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token, sent only to the host of the URL it is used for.")
+    @Option(names = "--token", paramLabel = "TOKEN", description = {"Bearer token, sent only to --token-host.",
+            "Other users can read it in ps: prefer --token-file or $MODELDEPOT_TOKEN."})
     String token;
 
-    @Option(names = "--header", paramLabel = "'Name: value'", description = "Extra request header (repeatable); never sent to another host after a redirect.")
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from FILE (first line).")
+    Path tokenFile;
+
+    @Option(names = "--token-host", paramLabel = "HOST", description = {"The only host that gets --token and --header (host, host:port or scheme://host:port);",
+            "default: the --url host. Registry downloads need it: a registry's mirrors and file hosts never get them otherwise."})
+    String tokenHost;
+
+    @Option(names = "--header", paramLabel = "'Name: value'", description = "Extra request header (repeatable); sent only to --token-host, never after a redirect to another host.")
     List<String> headers = new ArrayList<>();
+
+    @Option(names = "--max-size", paramLabel = "BYTES", description = "Cap for a file whose size nobody announced, e.g. 20G (default: free space minus 256 MiB).")
+    String maxSize;
+
+    @Option(names = "--min-speed", paramLabel = "RATE", description = "A connection slower than this over --min-speed-time counts as stalled (default 1k; 0 turns it off).")
+    String minSpeed;
+
+    @Option(names = "--min-speed-time", paramLabel = "SECONDS", description = "The window of --min-speed (default 60).")
+    Integer minSpeedTime;
+
+    @Option(names = "--deadline", paramLabel = "SECONDS", description = "Give up (exit 1, partial kept) when the whole command has run this long.")
+    Integer deadline;
+
+    @Option(names = "--allow-insecure-redirect", description = "Follow a redirect from https to plain http (refused by default).")
+    boolean allowInsecureRedirect;
 
     @Option(names = "--force", description = "Skip the free-space check.")
     boolean force;
@@ -165,7 +190,9 @@ public class DownloadCommand implements Callable<Integer> {
         List<String> done = new ArrayList<>();
         if (refs.isEmpty()) {
             DownloadResult r = engine.download(plan.get(0).request(), printer, cancel);
-            done.add("saved " + r.path() + " (" + Sizes.human(r.size()) + (r.sha256() == null ? "" : ", sha256 " + r.sha256()) + ")");
+            boolean checked = plan.get(0).request().sha256() != null;
+            done.add((checked ? "verified and saved " : "saved (no checksum given) ") + r.path() + " (" + Sizes.human(r.size())
+                    + (r.sha256() == null ? "" : ", sha256 " + r.sha256()) + ")");
         }
         for (VariantRef ref : refs) {
             printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
@@ -250,13 +277,40 @@ public class DownloadCommand implements Callable<Integer> {
             s = s.withStallTimeout(Duration.ofSeconds(timeout));
             s = s.withHttp(DownloadSettings.client(common.env, Duration.ofSeconds(timeout)));
         }
-        if (token != null) {
-            s = s.withToken(token, single ? HttpFetcher.origin(url) : null);
-        }
         if (single && url.getHost() == null) {
             throw DepotException.badInput("'" + Redact.url(url) + "' is not an http(s) URL");
         }
-        return s;
+        String secret = CredentialOptions.token(token, tokenFile, common.env);
+        if ((secret != null || !headers.isEmpty()) && !single && tokenHost == null) {
+            throw DepotException.badInput("registry downloads send --token and --header only to the host you name with --token-host HOST"
+                    + " (a registry chooses its own file hosts and mirrors)");
+        }
+        String host = tokenHost != null ? tokenHost : single ? HttpFetcher.origin(url) : null;
+        if (secret != null || tokenHost != null) {
+            s = s.withToken(secret, host);
+        }
+        return s.withLimits(limits());
+    }
+
+    private Limits limits() {
+        Limits l = Limits.DEFAULT.withInsecureRedirects(allowInsecureRedirect);
+        if (maxSize != null) {
+            l = l.withMaxSize(Sizes.parse(maxSize));
+        }
+        if (minSpeed != null || minSpeedTime != null) {
+            if (minSpeedTime != null && minSpeedTime <= 0) {
+                throw DepotException.badInput("--min-speed-time must be a positive number of seconds");
+            }
+            l = l.withMinSpeed(minSpeed == null ? l.minSpeed() : Sizes.parse(minSpeed),
+                    minSpeedTime == null ? l.minSpeedTime() : Duration.ofSeconds(minSpeedTime));
+        }
+        if (deadline != null) {
+            if (deadline <= 0) {
+                throw DepotException.badInput("--deadline must be a positive number of seconds");
+            }
+            l = l.withDeadline(clock.instant().plusSeconds(deadline));
+        }
+        return l;
     }
 
     private ProgressPrinter.Mode mode() {

@@ -90,6 +90,7 @@ public final class ProgressPrinter implements DownloadListener {
             m.put("bytes", v.size());
             m.put("total", v.size());
             m.put("sha256", v.sha256());
+            m.put("checked", v.checked());
         } else if (e instanceof DownloadEvent.Completed c) {
             m.put("bytes", c.size());
             m.put("total", c.size());
@@ -174,7 +175,8 @@ public final class ProgressPrinter implements DownloadListener {
             text = r.attempt() == 0 ? e.label() + ": " + r.reason()
                     : e.label() + ": retry " + r.attempt() + (r.delayMillis() > 0 ? " in " + Sizes.eta(Math.max(1, r.delayMillis() / 1000)) : "") + ": " + r.reason();
         } else if (e instanceof DownloadEvent.Verified v) {
-            text = e.label() + ": verified " + Sizes.human(v.size()) + (v.sha256() == null ? "" : " sha256 " + v.sha256());
+            text = e.label() + (v.checked() ? ": verified " : ": saved (no checksum given) ") + Sizes.human(v.size())
+                    + (v.sha256() == null ? "" : " sha256 " + v.sha256());
         } else if (e instanceof DownloadEvent.Completed c) {
             text = e.label() + ": done -> " + c.path();
         } else if (e instanceof DownloadEvent.Failed f) {

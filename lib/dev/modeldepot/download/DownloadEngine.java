@@ -83,13 +83,16 @@ public final class DownloadEngine {
             try (TargetLock lock = TargetLock.acquire(paths.lock(), settings.lockWait(), cancel, waited ->
                     listener.onEvent(new DownloadEvent.Retry(label, 0, "waiting for another process that is downloading "
                             + label + " (lock " + paths.lock() + ", waited " + waited / 1000 + " s)", 5000)))) {
-                DownloadResult existing = alreadyThere(request, listener);
-                if (existing != null) {
-                    return existing;
+                try {
+                    DownloadResult existing = alreadyThere(request, listener);
+                    if (existing != null) {
+                        return existing;
+                    }
+                    return fetchVerified(request, paths, listener, cancel);
+                } finally {
+                    // Done or failed, nobody needs the lock file any more; removed while still held (TargetLock copes).
+                    lock.remove();
                 }
-                DownloadResult result = fetchVerified(request, paths, listener, cancel);
-                Files.deleteIfExists(lock.path()); // the target is there now: later callers find it before waiting
-                return result;
             }
         } catch (DepotException e) {
             listener.onEvent(new DownloadEvent.Failed(label, e.exitCode().code, Redact.text(e.getMessage())));
@@ -101,6 +104,11 @@ public final class DownloadEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             DepotException d = DepotException.interrupted("download of " + label + " interrupted; run the same command again to resume");
+            listener.onEvent(new DownloadEvent.Failed(label, d.exitCode().code, d.getMessage()));
+            throw d;
+        } catch (RuntimeException e) {
+            // A server found a way we did not foresee: still one sentence, exit 1 and a failed event.
+            DepotException d = DepotException.failed("cannot download " + label + ": " + HttpFetcher.describe(e), e);
             listener.onEvent(new DownloadEvent.Failed(label, d.exitCode().code, d.getMessage()));
             throw d;
         }
@@ -126,7 +134,7 @@ public final class DownloadEngine {
             }
             String problem = mismatch(request, outcome);
             if (problem == null) {
-                listener.onEvent(new DownloadEvent.Verified(request.label(), outcome.sha256(), outcome.size()));
+                listener.onEvent(new DownloadEvent.Verified(request.label(), outcome.sha256(), outcome.size(), request.sha256() != null));
                 AtomicFiles.move(paths.part(), request.target());
                 Files.deleteIfExists(paths.state());
                 listener.onEvent(new DownloadEvent.Completed(request.label(), request.target(), outcome.size()));
@@ -198,7 +206,7 @@ public final class DownloadEngine {
         if (request.sha256() != null && !request.sha256().equals(sha)) {
             return null;
         }
-        listener.onEvent(new DownloadEvent.Verified(request.label(), sha, size));
+        listener.onEvent(new DownloadEvent.Verified(request.label(), sha, size, sha != null));
         listener.onEvent(new DownloadEvent.Completed(request.label(), target, size));
         return new DownloadResult(target, size, sha, null, null, 0);
     }

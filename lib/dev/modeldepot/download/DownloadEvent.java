@@ -20,7 +20,15 @@ public sealed interface DownloadEvent {
 
     record Retry(String label, int attempt, String reason, long delayMillis) implements DownloadEvent {}
 
-    record Verified(String label, String sha256, long size) implements DownloadEvent {}
+    /**
+     * Size and hash match what was expected; {@code checked} is false when no SHA-256 was given,
+     * so the hash is only what was received ("saved (no checksum given)", never "verified").
+     */
+    record Verified(String label, String sha256, long size, boolean checked) implements DownloadEvent {
+        public Verified(String label, String sha256, long size) {
+            this(label, sha256, size, sha256 != null);
+        }
+    }
 
     record Completed(String label, Path path, long size) implements DownloadEvent {}
 

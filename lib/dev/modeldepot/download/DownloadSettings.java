@@ -33,15 +33,17 @@ import java.util.Map;
  * @param clock           for speed samples and backoff
  * @param http            the client (redirects must be NEVER: the engine follows them itself)
  * @param writer          how bytes reach the partial file (a seam for disk-full tests)
+ * @param limits          bounds against hostile servers: body size, minimum speed, deadline, redirects
  */
 public record DownloadSettings(int connections, long limitRate, int retries, Duration stallTimeout,
                                List<String> headers, String token, String tokenHost, String hfToken,
                                URI hfEndpoint, boolean disabled, boolean checkFreeSpace, long segmentSize,
-                               Duration lockWait, Clock clock, HttpClient http, PartialWriter writer) {
+                               Duration lockWait, Clock clock, HttpClient http, PartialWriter writer, Limits limits) {
     public static final URI DEFAULT_HF_ENDPOINT = URI.create("https://huggingface.co");
 
     public DownloadSettings {
         headers = List.copyOf(headers);
+        limits = limits == null ? Limits.DEFAULT : limits;
         for (String h : headers) {
             int colon = h.indexOf(':');
             if (colon <= 0 || h.substring(0, colon).isBlank()) {
@@ -74,10 +76,9 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
         if (e != null) {
             endpoint = URI.create(e.trim());
         }
-        String disabled = env.getOrDefault("DISABLE_MODEL_DOWNLOADS", "");
-        boolean off = !disabled.isBlank() && !List.of("0", "false", "no", "off").contains(disabled.trim().toLowerCase(Locale.ROOT));
+        boolean off = dev.modeldepot.core.DownloadSwitch.disabled(env);
         return new DownloadSettings(0, 0, retries, timeout, List.of(), null, null, hfToken, endpoint, off, true, 0,
-                Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT);
+                Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT, Limits.DEFAULT);
     }
 
     /** HTTP/1.1 on purpose: parallel ranges must be separate connections, not one multiplexed stream. */
@@ -97,52 +98,56 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
     }
 
     public DownloadSettings withConnections(int n) {
-        return new DownloadSettings(n, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(n, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withLimitRate(long bytesPerSecond) {
-        return new DownloadSettings(connections, bytesPerSecond, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, bytesPerSecond, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withRetries(int n) {
-        return new DownloadSettings(connections, limitRate, n, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, n, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withStallTimeout(Duration d) {
-        return new DownloadSettings(connections, limitRate, retries, d, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, d, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withHeaders(List<String> h) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, h, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, h, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     /** A token for one origin; null origin means "the primary URL of each request". */
     public DownloadSettings withToken(String t, String origin) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, t, origin, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, t, origin, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withCheckFreeSpace(boolean check) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, check, segmentSize, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, check, segmentSize, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withSegmentSize(long bytes) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, bytes, lockWait, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, bytes, lockWait, clock, http, writer, limits);
     }
 
     public DownloadSettings withLockWait(Duration d) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, d, clock, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, d, clock, http, writer, limits);
     }
 
     public DownloadSettings withClock(Clock c) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, c, http, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, c, http, writer, limits);
     }
 
     public DownloadSettings withHttp(HttpClient c) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, c, writer);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, c, writer, limits);
     }
 
     public DownloadSettings withWriter(PartialWriter w) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, w);
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, w, limits);
+    }
+
+    public DownloadSettings withLimits(Limits l) {
+        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, l);
     }
 
     /** Connections for a file of this size: one for small files, up to 16 for big ones. */

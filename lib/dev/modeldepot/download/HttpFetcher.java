@@ -16,17 +16,26 @@ import java.util.Optional;
 /**
  * Sends GETs for one file and follows redirects by hand, so that the Authorization header and
  * custom headers go only to the origin they were meant for: a redirect to a CDN on another host
- * gets neither (the JDK's own redirect handling would keep custom headers).
+ * gets neither (the JDK's own redirect handling would keep custom headers), and neither does a
+ * mirror, unless it is the host the user named (--token-host). {@link Redirects} decides which
+ * redirects are followed at all.
  */
 public final class HttpFetcher {
     private static final int MAX_REDIRECTS = 10;
 
     private final DownloadSettings settings;
     private final URI primary;
+    private final TokenScope scope;
 
-    HttpFetcher(DownloadSettings settings, URI primary) {
+    /** {@code primary} is the URL being fetched (the request's or a mirror's), {@code home} the request's own URL. */
+    HttpFetcher(DownloadSettings settings, URI primary, URI home) {
         this.settings = settings;
         this.primary = primary;
+        this.scope = settings.tokenHost() != null ? TokenScope.parse(settings.tokenHost()) : TokenScope.of(home);
+    }
+
+    HttpFetcher(DownloadSettings settings, URI primary) {
+        this(settings, primary, primary);
     }
 
     /** A response whose body has not been read yet; the caller reads or cancels it. */
@@ -55,8 +64,7 @@ public final class HttpFetcher {
                     .timeout(settings.stallTimeout())
                     .header("User-Agent", Version.USER_AGENT);
             rangeHeaders.forEach(b::header);
-            boolean home = sameOrigin(uri, primary);
-            if (home) {
+            if (credentialsGoTo(uri)) {
                 for (String h : settings.headers()) {
                     int colon = h.indexOf(':');
                     try {
@@ -72,15 +80,19 @@ public final class HttpFetcher {
                 response = settings.http().send(b.build(), info -> new BodyQueue());
             } catch (HttpTimeoutException e) {
                 throw new FetchException(FetchException.Kind.RETRY, "no response from " + host(uri) + " within " + settings.stallTimeout().toSeconds() + " s");
+            } catch (java.net.ProtocolException e) {
+                // Oversized or malformed headers: the same server will send the same again.
+                throw new FetchException(FetchException.Kind.PERMANENT, host(uri) + " sent a response that is not valid HTTP (" + describe(e) + ")");
+            } catch (IllegalArgumentException e) {
+                // The JDK refuses some headers this way, e.g. "Content-Length: abc".
+                throw new FetchException(FetchException.Kind.PERMANENT, host(uri) + " sent an unreadable response header (" + describe(e) + ")");
             } catch (IOException e) {
                 throw new FetchException(FetchException.Kind.RETRY, "connection to " + host(uri) + " failed (" + describe(e) + ")");
             }
             int status = response.statusCode();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 response.body().cancel();
-                String location = response.headers().firstValue("Location").orElseThrow(() ->
-                        new FetchException(FetchException.Kind.PERMANENT, host(start) + " answered a redirect without a Location", status, -1));
-                uri = uri.resolve(location.trim());
+                uri = Redirects.next(uri, response.headers().firstValue("Location").orElse(null), settings.limits());
                 continue;
             }
             return new Reply(response, uri);
@@ -96,16 +108,18 @@ public final class HttpFetcher {
         if (!sameOrigin(uri, primary)) {
             return Optional.empty();
         }
-        if (settings.token() != null) {
-            URI tokenOrigin = settings.tokenHost() == null ? primary : URI.create(settings.tokenHost());
-            if (sameOrigin(uri, tokenOrigin)) {
-                return Optional.of(settings.token());
-            }
+        if (settings.token() != null && scope.covers(uri)) {
+            return Optional.of(settings.token());
         }
         if (settings.hfToken() != null && settings.hfEndpoint() != null && sameOrigin(uri, settings.hfEndpoint())) {
             return Optional.of(settings.hfToken());
         }
         return Optional.empty();
+    }
+
+    /** --token and --header: only to the URL being fetched (no redirect elsewhere), and only if it is the token's host. */
+    private boolean credentialsGoTo(URI uri) {
+        return sameOrigin(uri, primary) && scope.covers(uri);
     }
 
     /** Scheme, host and port: what a browser calls an origin. */

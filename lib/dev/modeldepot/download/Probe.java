@@ -1,6 +1,5 @@
 package dev.modeldepot.download;
 
-import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.FetchException.Kind;
 import java.net.URI;
@@ -34,10 +33,11 @@ final class Probe {
                     if (!m.matches()) {
                         throw new FetchException(Kind.RETRY, "the server's Content-Range is unreadable");
                     }
-                    return new Remote(Long.parseLong(m.group(1)), etag, lastModified, status == 206);
+                    return new Remote(length(m.group(1), "Content-Range total", r), etag, lastModified, status == 206);
                 }
                 if (status == 200) {
-                    return new Remote(r.response().headers().firstValueAsLong("Content-Length").orElse(-1), etag, lastModified, false);
+                    String length = r.header("Content-Length").orElse(null);
+                    return new Remote(length == null ? -1 : length(length, "Content-Length", r), etag, lastModified, false);
                 }
                 long retryAfter = Backoff.parseRetryAfter(r.header("Retry-After").orElse(null), t.settings.clock());
                 throw new FetchException(Backoff.classify(status), statusSentence(status, r.uri(), t.fetcher), status, retryAfter);
@@ -47,7 +47,7 @@ final class Probe {
                 }
                 long delay = Backoff.delayMillis(attempt, e.retryAfterMillis);
                 t.listener.onEvent(new DownloadEvent.Retry(t.request.label(), attempt, e.getMessage(), delay));
-                sleepUnlessCancelled(delay, cancel, t.request.label());
+                Sleeper.backoff(delay, cancel, t.settings.limits(), t.settings.clock(), t.request.label(), "run the same command again to resume");
             } finally {
                 if (r != null) {
                     r.body().cancel();
@@ -56,14 +56,17 @@ final class Probe {
         }
     }
 
-    private static void sleepUnlessCancelled(long millis, Cancellation cancel, String label) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (cancel.isCancelled()) {
-                throw DepotException.interrupted("download of " + label + " interrupted while waiting to retry; run the same command again to resume");
+    /** A size header as a number of bytes; anything else (letters, past 2^63) is a server to give up on. */
+    static long length(String text, String header, HttpFetcher.Reply r) throws FetchException {
+        try {
+            long n = Long.parseLong(text.trim());
+            if (n >= 0) {
+                return n;
             }
-            Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        } catch (NumberFormatException e) {
+            // below
         }
+        throw new FetchException(Kind.PERMANENT, HttpFetcher.host(r.uri()) + " sent a " + header + " that is not a usable size");
     }
 
     static String statusSentence(int status, URI uri, HttpFetcher fetcher) {

@@ -28,6 +28,8 @@ final class RangeWorker implements Runnable {
     private final Segments segments;
     private final FileChannel channel;
     private final boolean single;
+    /** New bytes the current request has written (what the retry budget weighs). */
+    private long got;
 
     RangeWorker(Transfer transfer, URI uri) {
         this.t = transfer;
@@ -71,9 +73,10 @@ final class RangeWorker implements Runnable {
                     fail(e); // a single stream cannot continue mid-way: the transfer starts it over
                     return;
                 }
-                int attempt = t.failures.incrementAndGet();
-                if (attempt > t.settings.retries()) {
-                    fail(new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + t.settings.retries() + " retries)", e.status, -1));
+                int attempt = t.budget.rangeFailed(got, segments.segmentSize);
+                if (!t.budget.allows(attempt)) {
+                    fail(new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + t.budget.retries()
+                            + " attempts in a row without progress)", e.status, -1));
                     return;
                 }
                 long delay = Backoff.delayMillis(attempt, e.retryAfterMillis);
@@ -97,6 +100,7 @@ final class RangeWorker implements Runnable {
     }
 
     private void fetch(int i) throws IOException, InterruptedException {
+        got = 0;
         Segments s = segments;
         long from = s.start(i) + s.done(i);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -129,10 +133,10 @@ final class RangeWorker implements Runnable {
         }
         if (status == 206) {
             Matcher m = CONTENT_RANGE.matcher(reply.header("Content-Range").orElse(""));
-            if (!m.matches() || Long.parseLong(m.group(1)) != from || Long.parseLong(m.group(2)) > to) {
+            if (!m.matches() || number(m.group(1)) != from || number(m.group(2)) > to || number(m.group(2)) < from) {
                 throw new FetchException(Kind.RETRY, "server answered bytes " + reply.header("Content-Range").orElse("(no Content-Range)") + " to a request for bytes " + from + "-" + to);
             }
-            if (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != t.size) {
+            if (!m.group(3).equals("*") && number(m.group(3)) != t.size) {
                 throw new FetchException(Kind.CHANGED, "the file's size on the server changed from " + t.size + " to " + m.group(3) + " bytes");
             }
             if (etag != null && t.etag != null && !etag.equals(t.etag)) {
@@ -152,6 +156,15 @@ final class RangeWorker implements Runnable {
         throw statusFailure(reply);
     }
 
+    /** A Content-Range number; one past 2^63 reads as -1 and fails the checks instead of throwing. */
+    private static long number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     FetchException statusFailure(HttpFetcher.Reply reply) {
         int status = reply.status();
         long retryAfter = Backoff.parseRetryAfter(reply.header("Retry-After").orElse(null), t.settings.clock());
@@ -163,7 +176,8 @@ final class RangeWorker implements Runnable {
         long stallMillis = Math.max(1, t.settings.stallTimeout().toMillis());
         long poll = Math.min(250, stallMillis);
         long lastData = System.nanoTime();
-        long got = 0;
+        SpeedFloor floor = new SpeedFloor(SpeedFloor.effective(t.settings.limits().minSpeed(), t.settings.limitRate(), t.connections),
+                t.settings.limits().minSpeedTime(), lastData);
         while (true) {
             if (stopped()) {
                 return;
@@ -173,6 +187,9 @@ final class RangeWorker implements Runnable {
                 chunk = body.next(poll);
             } catch (IOException e) {
                 throw new FetchException(Kind.RETRY, "connection to " + HttpFetcher.host(uri) + " broke after " + got + " bytes (" + HttpFetcher.describe(e) + ")");
+            }
+            if (floor.tooSlow(got, System.nanoTime())) {
+                throw new FetchException(Kind.RETRY, HttpFetcher.host(uri) + " was " + floor.describe() + "; range re-queued");
             }
             if (chunk == BodyQueue.NOTHING_YET) {
                 if ((System.nanoTime() - lastData) / 1_000_000 >= stallMillis) {
@@ -204,26 +221,23 @@ final class RangeWorker implements Runnable {
                     b.limit(b.position() + (int) room);
                 }
                 int n = b.remaining();
-                t.throttle.acquire(n);
+                t.limit.check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
+                if (!t.throttle.acquire(n, this::stopped)) {
+                    return;
+                }
                 t.settings.writer().write(channel, b, pos);
                 s.advance(i, n);
                 t.fetched.addAndGet(n);
                 got += n;
             }
-            if (got > 0) {
-                t.failures.set(0); // progress: the count is of failures in a row
-            }
             body.more(); // read on to the end of the body so the connection can be reused
         }
     }
 
-    /** Sleeps in short steps so a stop (cancel, another worker's failure) is noticed quickly. */
+    /** A backoff that a stop (cancel, deadline, another worker's failure) ends within a step. */
     private void sleep(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
         try {
-            while (!stopped() && System.nanoTime() < end) {
-                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            }
+            Sleeper.sleep(millis, this::stopped);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,7 +7,9 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.function.LongConsumer;
 
@@ -37,16 +39,20 @@ final class TargetLock implements AutoCloseable {
         long lastTold = -1;
         while (true) {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            Object opened = key(path);
             FileLock l = null;
             try {
                 l = ch.tryLock();
             } catch (OverlappingFileLockException sameJvm) {
                 l = null;
             }
-            if (l != null) {
+            if (l != null && stillNamed(path, opened)) {
                 return new TargetLock(path, ch, l);
             }
             ch.close();
+            if (l != null) {
+                continue; // the lock file was removed by its last holder: lock the path afresh
+            }
             long waited = (System.nanoTime() - start) / 1_000_000;
             if (waited >= maxWait.toMillis()) {
                 throw DepotException.failed("another process is still downloading to " + path.getParent()
@@ -59,7 +65,35 @@ final class TargetLock implements AutoCloseable {
                 lastTold = waited;
                 waiting.accept(waited);
             }
-            Thread.sleep(200);
+            Sleeper.sleep(200, cancel::isCancelled);
+        }
+    }
+
+    /**
+     * True when the path still names the file whose lock we hold: the last holder removes the
+     * file while holding its lock, so a waiter that then locks the removed file must start again.
+     * {@code opened} is the file's identity read right after opening it.
+     */
+    private static boolean stillNamed(Path path, Object opened) {
+        Object now = key(path);
+        return now != null && (opened == null || now.equals(opened));
+    }
+
+    private static Object key(Path path) {
+        try {
+            Object k = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return k == null ? "" : k;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Removes the lock file; call while holding the lock, before closing. */
+    void remove() {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // harmless: the next downloader locks the file that is left
         }
     }
 

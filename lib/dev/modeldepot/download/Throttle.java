@@ -9,9 +9,10 @@ final class Throttle {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    void acquire(long bytes) throws InterruptedException {
+    /** Waits until {@code bytes} may be written; false when {@code stop} ended the wait first. */
+    boolean acquire(long bytes, java.util.function.BooleanSupplier stop) throws InterruptedException {
         if (bytesPerSecond <= 0) {
-            return;
+            return true;
         }
         long wait;
         synchronized (this) {
@@ -22,8 +23,13 @@ final class Throttle {
             wait = nextFreeNanos - now;
             nextFreeNanos += bytes * 1_000_000_000L / bytesPerSecond;
         }
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        if (wait <= 0) {
+            return true;
         }
+        if (wait < Sleeper.STEP_MILLIS * 1_000_000) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            return true;
+        }
+        return Sleeper.sleep(wait / 1_000_000, stop); // a low --limit-rate must not delay a cancel
     }
 }

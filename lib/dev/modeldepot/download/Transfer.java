@@ -35,7 +35,7 @@ final class Transfer {
     final DownloadListener listener;
     final HttpFetcher fetcher;
     final AtomicLong fetched;
-    final AtomicInteger failures = new AtomicInteger();
+    final RetryBudget budget;
     final AtomicInteger active = new AtomicInteger();
     private final URI url;
     private final Cancellation cancel;
@@ -52,6 +52,8 @@ final class Transfer {
     volatile String lastModified;
     volatile Segments segments;
     volatile FileChannel channel;
+    volatile BodyLimit limit;
+    volatile int connections;
     Throttle throttle;
 
     Transfer(DownloadRequest request, URI url, DownloadSettings settings, DownloadListener listener, Cancellation cancel,
@@ -64,23 +66,43 @@ final class Transfer {
         this.part = part;
         this.stateFile = stateFile;
         this.fetched = fetched;
-        this.fetcher = new HttpFetcher(settings, url);
+        this.fetcher = new HttpFetcher(settings, url, request.url());
+        this.budget = new RetryBudget(settings.retries());
     }
 
     Outcome run() throws FetchException, InterruptedException, IOException {
+        try {
+            return attempts();
+        } catch (FetchException | RuntimeException e) {
+            if (single) {
+                discard(); // a stream without ranges can never be resumed: keep nothing
+            }
+            throw e;
+        }
+    }
+
+    private Outcome attempts() throws FetchException, InterruptedException, IOException {
         int restarts = 0;
+        int attempt = 0;
         boolean forceSingle = false;
         while (true) {
             try {
                 return attempt(forceSingle);
             } catch (FetchException e) {
+                if (e.kind == Kind.RETRY && single) {
+                    attempt = budget.streamFailed(segments == null ? 0 : segments.bytesDone());
+                }
                 boolean again = switch (e.kind) {
                     case NO_RANGES -> !forceSingle;
                     case CHANGED -> ++restarts <= 3;
-                    case RETRY -> single && failures.incrementAndGet() <= settings.retries();
+                    case RETRY -> single && budget.allows(attempt);
                     default -> false;
                 };
                 if (!again) {
+                    if (e.kind == Kind.RETRY && single) {
+                        throw new FetchException(Kind.RETRY, e.getMessage() + " (gave up after " + budget.retries()
+                                + " attempts in a row without progress)", e.status, -1);
+                    }
                     throw e;
                 }
                 forceSingle |= e.kind == Kind.NO_RANGES;
@@ -89,10 +111,10 @@ final class Transfer {
                     case CHANGED -> e.getMessage() + "; starting this file over";
                     default -> e.getMessage() + "; a single stream cannot resume, starting over";
                 };
-                long delay = e.kind == Kind.RETRY ? Backoff.delayMillis(failures.get(), e.retryAfterMillis) : 0;
-                listener.onEvent(new DownloadEvent.Retry(request.label(), Math.max(1, failures.get()), reason, delay));
+                long delay = e.kind == Kind.RETRY ? Backoff.delayMillis(attempt, e.retryAfterMillis) : 0;
+                listener.onEvent(new DownloadEvent.Retry(request.label(), Math.max(1, attempt), reason, delay));
                 discard();
-                Thread.sleep(delay);
+                Sleeper.backoff(delay, cancel, settings.limits(), settings.clock(), request.label(), "nothing kept (the server cannot resume)");
             }
         }
     }
@@ -105,6 +127,7 @@ final class Transfer {
             state = null;
         }
         Probe.Remote remote = Probe.run(this, url, forceSingle, cancel);
+        limit = BodyLimit.of(request.expectedSize(), remote.size(), settings.limits(), part);
         size = remote.size();
         etag = remote.etag();
         lastModified = remote.lastModified();
@@ -123,6 +146,7 @@ final class Transfer {
         }
         single = !ranges;
         int conns = single ? 1 : settings.connectionsFor(size);
+        connections = conns;
         long segmentSize = state != null ? state.segmentSize() : settings.segmentSizeFor(size, conns);
         segments = single ? new Segments(size, size < 0 ? Long.MAX_VALUE : Math.max(1, size), List.of())
                 : new Segments(size, segmentSize, state == null ? List.of() : state.completed());
@@ -137,7 +161,7 @@ final class Transfer {
                 settings.writer().write(ch, ByteBuffer.wrap(new byte[1]), size - 1); // sparse preallocation
             }
             saveState(null);
-            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), size, conns));
+            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), shownTotal(), conns));
             PrefixHasher hasher = new PrefixHasher(ch, segments);
             List<Thread> threads = new ArrayList<>();
             threads.add(thread(hasher, "hash " + request.label()));
@@ -171,11 +195,12 @@ final class Transfer {
         long lastProgress = 0;
         while (true) {
             Thread.sleep(50);
-            if (cancel.isCancelled()) {
+            if (cancel.isCancelled() || settings.limits().millisLeft(settings.clock().instant()) == 0) {
                 stop.set(true);
                 saveState(hasher);
-                throw DepotException.interrupted("download of " + request.label() + " interrupted with " + Sizes.human(segments.bytesDone())
-                        + " kept; run the same command again to resume");
+                Sleeper.checkStop(cancel, settings.limits(), settings.clock(), request.label(), single
+                        ? "nothing kept (the server cannot resume)"
+                        : Sizes.human(segments.bytesDone()) + " kept; run the same command again to resume");
             }
             Throwable f = fatal.get();
             if (f == null && hasher.failure() != null) {
@@ -200,7 +225,7 @@ final class Transfer {
                 lastProgress = now;
                 long bytes = segments.bytesDone();
                 double speed = meter.sample(bytes);
-                listener.onEvent(new DownloadEvent.Progress(request.label(), bytes, size, speed, SpeedMeter.eta(bytes, size, speed)));
+                listener.onEvent(new DownloadEvent.Progress(request.label(), bytes, shownTotal(), speed, SpeedMeter.eta(bytes, shownTotal(), speed)));
             }
             if (now - lastSave >= SAVE_EVERY_MILLIS * 1_000_000) {
                 lastSave = now;
@@ -229,6 +254,11 @@ final class Transfer {
             throw DepotException.failed("not enough free space in " + part.getParent() + ": " + request.label() + " needs "
                     + Sizes.human(needed) + " more but " + Sizes.human(free) + " is free (use --force to try anyway)");
         }
+    }
+
+    /** The total progress shows: the server's size, else the expected one (so bytes never pass it). */
+    private long shownTotal() {
+        return size >= 0 ? size : request.expectedSize();
     }
 
     /** If-Range takes a strong ETag or a date; a weak ETag cannot be used, so then the date. */

@@ -62,7 +62,12 @@ public final class FaultOrigin implements AutoCloseable {
     }
 
     public static FaultOrigin start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        return start("127.0.0.1");
+    }
+
+    /** Listening on another address, e.g. "0.0.0.0" to be reached through a non-loopback address too. */
+    public static FaultOrigin start(String bindAddress) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, 0), 64);
         FaultOrigin origin = new FaultOrigin(server);
         server.createContext("/", origin::handle);
         server.setExecutor(origin.pool);
@@ -145,8 +150,17 @@ public final class FaultOrigin implements AutoCloseable {
         private volatile int failStatus;
         private volatile String retryAfter;
         private final AtomicInteger fails = new AtomicInteger();
+        private volatile boolean failsSkipProbes;
         private final AtomicInteger wrong = new AtomicInteger();
         private volatile long truncateTo = -1;
+        // Hostile behaviours (docs/design/security.md).
+        private volatile boolean endless;
+        private volatile boolean noLength;
+        private volatile int trickleBytes;
+        private volatile long trickleEveryMillis;
+        private volatile int headerPadding;
+        private volatile String rawLocation;
+        private volatile String contentRangeTotal;
 
         Resource(String path, byte[] body) {
             this.path = path;
@@ -206,13 +220,61 @@ public final class FaultOrigin implements AutoCloseable {
         public Resource failWith(int status, int times, String retryAfterValue) {
             failStatus = status;
             retryAfter = retryAfterValue;
+            failsSkipProbes = false;
             fails.set(times);
+            return this;
+        }
+
+        /** Like {@link #failWith}, but size probes (Range: bytes=0-0) are answered normally. */
+        public Resource failAfterProbeWith(int status, int times, String retryAfterValue) {
+            failWith(status, times, retryAfterValue);
+            failsSkipProbes = true;
             return this;
         }
 
         /** The next {@code times} responses carry corrupted bytes (same length, same headers). */
         public Resource wrongBytes(int times) {
             wrong.set(times);
+            return this;
+        }
+
+        /**
+         * Never stop sending: the body repeats forever, without Content-Length and ignoring Range
+         * (a server that would fill the disk).
+         */
+        public Resource endless(boolean on) {
+            endless = on;
+            return this;
+        }
+
+        /** Send the body without Content-Length (chunked), so its size is unknown until it ends. */
+        public Resource noLength(boolean on) {
+            noLength = on;
+            return this;
+        }
+
+        /** Send {@code bytes} at a time with {@code everyMillis} between them (0 to stop trickling). */
+        public Resource trickle(int bytes, long everyMillis) {
+            trickleBytes = bytes;
+            trickleEveryMillis = everyMillis;
+            return this;
+        }
+
+        /** Add this many bytes of response headers (many X-Pad headers). */
+        public Resource headerPadding(int bytes) {
+            headerPadding = bytes;
+            return this;
+        }
+
+        /** 302 with exactly this Location text, however malformed (null to stop). */
+        public Resource rawLocation(String location) {
+            rawLocation = location;
+            return this;
+        }
+
+        /** Answer ranged requests with this text as the Content-Range total (null to stop). */
+        public Resource contentRangeTotal(String total) {
+            contentRangeTotal = total;
             return this;
         }
 
@@ -234,12 +296,22 @@ public final class FaultOrigin implements AutoCloseable {
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
-            if (r.redirect != null) {
-                ex.getResponseHeaders().add("Location", r.redirect.toString());
+            if (r.redirect != null || r.rawLocation != null) {
+                ex.getResponseHeaders().add("Location", r.rawLocation != null ? r.rawLocation : r.redirect.toString());
                 ex.sendResponseHeaders(302, -1);
                 return;
             }
-            if (r.fails.get() > 0 && r.fails.getAndDecrement() > 0) {
+            for (int i = 0; i * 100 < r.headerPadding; i++) {
+                ex.getResponseHeaders().add("X-Pad-" + i, "p".repeat(90));
+            }
+            if (r.endless) {
+                ex.getResponseHeaders().add("Accept-Ranges", "none");
+                ex.sendResponseHeaders(200, 0);
+                sendForever(ex, r);
+                return;
+            }
+            boolean probe = "bytes=0-0".equals(ex.getRequestHeaders().getFirst("Range"));
+            if (!(probe && r.failsSkipProbes) && r.fails.get() > 0 && r.fails.getAndDecrement() > 0) {
                 if (r.retryAfter != null) {
                     ex.getResponseHeaders().add("Retry-After", r.retryAfter);
                 }
@@ -256,22 +328,23 @@ public final class FaultOrigin implements AutoCloseable {
             int status = 200;
             String range = ex.getRequestHeaders().getFirst("Range");
             String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+            String totalText = r.contentRangeTotal != null ? r.contentRangeTotal : String.valueOf(total);
             if (range != null && !r.ignoreRange && (ifRange == null || ifRange.equals(etag))) {
                 Matcher m = RANGE.matcher(range.trim());
                 if (m.matches()) {
                     from = Long.parseLong(m.group(1));
                     to = m.group(2).isEmpty() ? total - 1 : Math.min(total - 1, Long.parseLong(m.group(2)));
                     if (from >= total) {
-                        ex.getResponseHeaders().add("Content-Range", "bytes */" + total);
+                        ex.getResponseHeaders().add("Content-Range", "bytes */" + totalText);
                         ex.sendResponseHeaders(416, -1);
                         return;
                     }
                     status = 206;
-                    ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + total);
+                    ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + totalText);
                 }
             }
             long length = to - from + 1;
-            ex.sendResponseHeaders(status, length == 0 ? -1 : length);
+            ex.sendResponseHeaders(status, length == 0 ? -1 : r.noLength ? 0 : length);
             send(ex, r, body, from, length);
         }
     }
@@ -295,7 +368,7 @@ public final class FaultOrigin implements AutoCloseable {
         boolean corrupt = r.wrong.get() > 0 && r.wrong.getAndDecrement() > 0;
         OutputStream out = ex.getResponseBody();
         long sent = 0;
-        byte[] chunk = new byte[16 * 1024];
+        byte[] chunk = new byte[r.trickleBytes > 0 ? r.trickleBytes : 16 * 1024];
         long started = System.nanoTime();
         while (sent < limit) {
             int n = (int) Math.min(chunk.length, limit - sent);
@@ -309,7 +382,9 @@ public final class FaultOrigin implements AutoCloseable {
             out.flush();
             sent += n;
             r.sent.addAndGet(n);
-            if (r.bytesPerSecond > 0) {
+            if (r.trickleBytes > 0) {
+                sleep(r.trickleEveryMillis);
+            } else if (r.bytesPerSecond > 0) {
                 long due = started + sent * 1_000_000_000L / r.bytesPerSecond;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -322,6 +397,23 @@ public final class FaultOrigin implements AutoCloseable {
         }
         if (sent < length) {
             throw new IOException("fault origin: dropping the connection after " + sent + " bytes");
+        }
+    }
+
+    /** The endless body: the resource's bytes over and over until the client hangs up. */
+    private static void sendForever(HttpExchange ex, Resource r) throws IOException {
+        OutputStream out = ex.getResponseBody();
+        byte[] body = r.body.length == 0 ? new byte[64 * 1024] : r.body;
+        int step = r.trickleBytes > 0 ? Math.min(r.trickleBytes, body.length) : body.length;
+        while (true) {
+            for (int at = 0; at + step <= body.length; at += step) {
+                out.write(body, at, step);
+                out.flush();
+                r.sent.addAndGet(step);
+                if (r.trickleBytes > 0) {
+                    sleep(r.trickleEveryMillis);
+                }
+            }
         }
     }
 
