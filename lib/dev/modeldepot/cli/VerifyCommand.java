@@ -13,6 +13,7 @@ import dev.modeldepot.store.StoreOptions;
 import dev.modeldepot.verify.FileReport;
 import dev.modeldepot.verify.FileVerifier;
 import dev.modeldepot.verify.Sha256Sums;
+import dev.modeldepot.verify.SumsNames;
 import dev.modeldepot.verify.StampBook;
 import dev.modeldepot.verify.Stamps;
 import dev.modeldepot.verify.Verdict;
@@ -158,6 +159,7 @@ public class VerifyCommand implements Callable<Integer> {
             work = files.stream().map(f -> VerifyJob.ofFile(f, sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT), -1, format)).toList();
         } else if (sums != null) {
             Sha256Sums.Parsed parsed = readSums(sums);
+            refuseUnsafeNames(parsed, quarantine || delete);
             malformed = parsed.malformedLines();
             work = parsed.entries().stream()
                     .map(e -> new VerifyJob(null, e.name().shown(), parsed.resolve(e), StampBook.keyOf(parsed.resolve(e)), e.sha256(), -1, null))
@@ -240,6 +242,26 @@ public class VerifyCommand implements Callable<Integer> {
         long mismatched = result.files().stream().filter(f -> f.verdict() == Verdict.HASH_MISMATCH).count();
         if (mismatched > 0) {
             console.warn(mismatched + (mismatched == 1 ? " computed checksum" : " computed checksums") + " did NOT match");
+        }
+    }
+
+    /**
+     * Names are resolved against the sums file's folder and must stay in it, for every action: a
+     * hostile sums file must not make --delete or --quarantine reach other files (exit 2, before
+     * anything is read or changed).
+     */
+    private void refuseUnsafeNames(Sha256Sums.Parsed parsed, boolean willChangeFiles) {
+        List<String> unsafe = new ArrayList<>();
+        for (Sha256Sums.Entry e : parsed.entries()) {
+            String why = SumsNames.whyUnsafe(parsed.folder(), e.name(), willChangeFiles);
+            if (why != null) {
+                unsafe.add("line " + e.line() + " '" + dev.modeldepot.core.Printable.of(e.name()) + "' (" + why + ")");
+            }
+        }
+        if (!unsafe.isEmpty()) {
+            throw DepotException.badInput(sums + ": unsafe name" + (unsafe.size() == 1 ? " " : "s ")
+                    + String.join(", ", unsafe.subList(0, Math.min(5, unsafe.size()))) + (unsafe.size() > 5 ? " and " + (unsafe.size() - 5) + " more" : "")
+                    + "; names must stay inside the sums file's folder, so nothing was verified or changed");
         }
     }
 
