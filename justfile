@@ -21,3 +21,7 @@ build-scripts:
 # Startup check on the shipped registry.
 check:
     ./jbang check-models@.
+
+# Rewrite the explicit //SOURCES lists (package-info.java, scripts) after adding or moving a file in lib/.
+sources:
+    java tests/dev/modeldepot/build/SourceLists.java
