@@ -23,6 +23,7 @@
 //SOURCES StoreLocation.java
 //SOURCES StoreLocks.java
 //SOURCES StoreOptions.java
+//SOURCES StorePaths.java
 //SOURCES StoreSettings.java
 //SOURCES StoreStamps.java
 //SOURCES VariantMeta.java
