@@ -13,6 +13,7 @@
 //SOURCES FetchException.java
 //SOURCES FreeSpace.java
 //SOURCES HttpFetcher.java
+//SOURCES PartialProgress.java
 //SOURCES PartialState.java
 //SOURCES PartialWriter.java
 //SOURCES PrefixHasher.java

@@ -28,4 +28,5 @@
 //SOURCES StoreStamps.java
 //SOURCES VariantMeta.java
 //SOURCES VariantStatus.java
+//SOURCES Warnings.java
 package dev.modeldepot.store;

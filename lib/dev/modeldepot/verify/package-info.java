@@ -7,6 +7,7 @@
 //SOURCES FormatChecks.java
 //SOURCES GgufCheck.java
 //SOURCES JsonCheck.java
+//SOURCES NameBytes.java
 //SOURCES OnnxCheck.java
 //SOURCES PositionalReader.java
 //SOURCES RunProgress.java
