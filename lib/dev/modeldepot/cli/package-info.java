@@ -7,6 +7,7 @@
 //SOURCES CommandSupport.java
 //SOURCES CommonOptions.java
 //SOURCES Console.java
+//SOURCES CredentialOptions.java
 //SOURCES DeleteCommand.java
 //SOURCES DownloadCommand.java
 //SOURCES DuCommand.java

@@ -3,10 +3,12 @@
 // JBang fetches these one by one when the script comes from a URL.
 //SOURCES AtomicFiles.java
 //SOURCES DepotException.java
+//SOURCES DownloadSwitch.java
 //SOURCES Errors.java
 //SOURCES ExitCode.java
 //SOURCES Hashing.java
 //SOURCES Json.java
+//SOURCES Printable.java
 //SOURCES Redact.java
 //SOURCES Sizes.java
 //SOURCES SpeedMeter.java

@@ -16,6 +16,7 @@
 //SOURCES Sha256Sums.java
 //SOURCES StampBook.java
 //SOURCES Stamps.java
+//SOURCES SumsNames.java
 //SOURCES Verdict.java
 //SOURCES VerificationResult.java
 //SOURCES VerifyJob.java
