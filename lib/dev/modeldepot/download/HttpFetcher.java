@@ -39,7 +39,7 @@ public final class HttpFetcher {
     }
 
     /** A response whose body has not been read yet; the caller reads or cancels it. */
-    record Reply(HttpResponse<BodyQueue> response, URI uri) {
+    record Reply(HttpResponse<BodySink> response, URI uri) {
         int status() {
             return response.statusCode();
         }
@@ -48,7 +48,7 @@ public final class HttpFetcher {
             return response.headers().firstValue(name);
         }
 
-        BodyQueue body() {
+        BodySink body() {
             return response.body();
         }
     }
@@ -75,9 +75,9 @@ public final class HttpFetcher {
                 }
             }
             authorization(uri).ifPresent(token -> b.header("Authorization", "Bearer " + token));
-            HttpResponse<BodyQueue> response;
+            HttpResponse<BodySink> response;
             try {
-                response = settings.http().send(b.build(), info -> new BodyQueue());
+                response = settings.http().send(b.build(), info -> new BodySink());
             } catch (HttpTimeoutException e) {
                 throw new FetchException(FetchException.Kind.RETRY, "no response from " + host(uri) + " within " + settings.stallTimeout().toSeconds() + " s");
             } catch (java.net.ProtocolException e) {

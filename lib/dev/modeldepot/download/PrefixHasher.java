@@ -17,7 +17,11 @@ final class PrefixHasher implements Runnable {
     private final FileChannel channel;
     private final Segments segments;
     private final MessageDigest digest;
-    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    /** Large reads, few system calls; direct, so the read needs no bounce buffer in the JDK. */
+    private static final int READ = 4 << 20;
+    /** Below this, wait for more unless the file is complete: small reads cost a call each. */
+    private static final int MIN_READ = 1 << 20;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ);
     private volatile long hashed;
     private volatile boolean stop;
     private volatile IOException failure;
@@ -39,20 +43,22 @@ final class PrefixHasher implements Runnable {
         try {
             while (!stop) {
                 long prefix = segments.size < 0 ? segments.bytesDone() : segments.prefix(hint);
-                if (prefix > hashed) {
+                long ready = prefix - hashed;
+                if (ready >= MIN_READ || (ready > 0 && segments.allDone())) {
                     buffer.clear();
-                    buffer.limit((int) Math.min(buffer.capacity(), prefix - hashed));
+                    buffer.limit((int) Math.min(buffer.capacity(), ready));
                     int n = channel.read(buffer, hashed);
                     if (n < 0) {
                         throw new IOException("partial file ended at " + hashed + " bytes while hashing");
                     }
-                    digest.update(buffer.array(), 0, n);
+                    buffer.flip();
+                    digest.update(buffer);
                     hashed += n;
                 } else if (segments.allDone() && hashed >= segments.bytesDone()) {
                     finished = true;
                     return;
                 } else {
-                    LockSupport.parkNanos(2_000_000); // workers write in 16-64 kB chunks; 2 ms is plenty fine
+                    LockSupport.parkNanos(2_000_000); // 1 MB arrives in ~1 ms at loopback speed
                 }
             }
         } catch (IOException e) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +28,7 @@ final class RangeWorker implements Runnable {
     private final FileChannel channel;
     private final boolean single;
     /** New bytes the current request has written (what the retry budget weighs). */
-    private long got;
+    private volatile long got; // written by the client's thread (SegmentWriter), read here
 
     RangeWorker(Transfer transfer, URI uri) {
         this.t = transfer;
@@ -112,7 +111,7 @@ final class RangeWorker implements Runnable {
             }
         }
         HttpFetcher.Reply reply = t.fetcher.get(uri, headers);
-        BodyQueue body = reply.body();
+        BodySink body = reply.body();
         try {
             check(reply, from, s.end(i) - 1);
             stream(i, body);
@@ -171,66 +170,84 @@ final class RangeWorker implements Runnable {
         return new FetchException(Backoff.classify(status), Probe.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
     }
 
-    private void stream(int i, BodyQueue body) throws IOException, InterruptedException {
+    /**
+     * Lets the client's thread write the body straight into the partial file (see
+     * {@link SegmentWriter}) while this thread only watches: the end, a stall, a stop.
+     */
+    private void stream(int i, BodySink body) throws IOException, InterruptedException {
         Segments s = segments;
-        long stallMillis = Math.max(1, t.settings.stallTimeout().toMillis());
-        long poll = Math.min(250, stallMillis);
-        long lastData = System.nanoTime();
+        long stallNanos = Math.max(1, t.settings.stallTimeout().toMillis()) * 1_000_000;
+        long poll = Math.min(250, Math.max(1, t.settings.stallTimeout().toMillis()));
         SpeedFloor floor = new SpeedFloor(SpeedFloor.effective(t.settings.limits().minSpeed(), t.settings.limitRate(), t.connections),
-                t.settings.limits().minSpeedTime(), lastData);
+                t.settings.limits().minSpeedTime(), System.nanoTime());
+        body.start(new SegmentWriter(i), t.throttle.limited());
         while (true) {
-            if (stopped()) {
-                return;
-            }
-            List<ByteBuffer> chunk;
+            BodySink.State state;
             try {
-                chunk = body.next(poll);
+                state = body.await(poll);
+            } catch (BodySink.WriteFailure e) {
+                throw e.disk();
             } catch (IOException e) {
                 throw new FetchException(Kind.RETRY, "connection to " + HttpFetcher.host(uri) + " broke after " + got + " bytes (" + HttpFetcher.describe(e) + ")");
+            }
+            if (state == BodySink.State.ENDED) {
+                break;
+            }
+            if (stopped()) {
+                return;
             }
             if (floor.tooSlow(got, System.nanoTime())) {
                 throw new FetchException(Kind.RETRY, HttpFetcher.host(uri) + " was " + floor.describe() + "; range re-queued");
             }
-            if (chunk == BodyQueue.NOTHING_YET) {
-                if ((System.nanoTime() - lastData) / 1_000_000 >= stallMillis) {
-                    throw new FetchException(Kind.RETRY, "no data from " + HttpFetcher.host(uri) + " for " + t.settings.stallTimeout().toSeconds() + " s; range re-queued");
-                }
-                continue;
+            if (body.quietNanos() >= stallNanos) {
+                throw new FetchException(Kind.RETRY, "no data from " + HttpFetcher.host(uri) + " for " + t.settings.stallTimeout().toSeconds() + " s; range re-queued");
             }
-            if (chunk == null) {
-                if (s.size < 0) {
-                    s.endStream();
-                    return;
-                }
-                if (!s.complete(i)) {
-                    throw new FetchException(Kind.RETRY, "the body from " + HttpFetcher.host(uri) + " ended early (truncated after " + got + " bytes)");
-                }
+        }
+        if (s.size < 0) {
+            s.endStream();
+        } else if (!s.complete(i)) {
+            throw new FetchException(Kind.RETRY, "the body from " + HttpFetcher.host(uri) + " ended early (truncated after " + got + " bytes)");
+        }
+    }
+
+    /**
+     * Runs on the HTTP client's thread: writes each buffer the client read at its position in
+     * the partial file, from the client's own buffer. Bytes past the segment are dropped (the
+     * request asked for no more), but the body is read on so the connection can be reused.
+     */
+    private final class SegmentWriter implements BodySink.Consumer {
+        private final int i;
+        private long unpaid; // bytes not yet booked against --limit-rate (client thread only)
+
+        SegmentWriter(int i) {
+            this.i = i;
+        }
+
+        @Override
+        public void accept(ByteBuffer b) throws IOException {
+            Segments s = segments;
+            long pos = s.start(i) + s.done(i);
+            long room = s.end(i) - pos;
+            if (room <= 0 || stopped()) {
                 return;
             }
-            lastData = System.nanoTime();
-            if (s.size >= 0 && s.complete(i)) {
-                return; // anything past the requested range is ignored
+            if (b.remaining() > room) {
+                b.limit(b.position() + (int) room);
             }
-            for (ByteBuffer b : chunk) {
-                long pos = s.start(i) + s.done(i);
-                long room = s.end(i) - pos;
-                if (room <= 0) {
-                    break;
-                }
-                if (b.remaining() > room) {
-                    b.limit(b.position() + (int) room);
-                }
-                int n = b.remaining();
-                t.limit.check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
-                if (!t.throttle.acquire(n, this::stopped)) {
-                    return;
-                }
-                t.settings.writer().write(channel, b, pos);
-                s.advance(i, n);
-                t.fetched.addAndGet(n);
-                got += n;
-            }
-            body.more(); // read on to the end of the body so the connection can be reused
+            int n = b.remaining();
+            t.limit.check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
+            t.settings.writer().write(channel, b, pos);
+            s.advance(i, n);
+            t.fetched.addAndGet(n);
+            got += n;
+            unpaid += n;
+        }
+
+        @Override
+        public long pauseNanos() {
+            long n = unpaid;
+            unpaid = 0;
+            return t.throttle.reserve(n);
         }
     }
 

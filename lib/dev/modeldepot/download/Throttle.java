@@ -9,27 +9,25 @@ final class Throttle {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    /** Waits until {@code bytes} may be written; false when {@code stop} ended the wait first. */
-    boolean acquire(long bytes, java.util.function.BooleanSupplier stop) throws InterruptedException {
+    boolean limited() {
+        return bytesPerSecond > 0;
+    }
+
+    /**
+     * Books {@code bytes} that just arrived and says how long (nanoseconds) their connection
+     * should wait before reading more. Never sleeps: the caller is the HTTP client's thread.
+     */
+    long reserve(long bytes) {
         if (bytesPerSecond <= 0) {
-            return true;
+            return 0;
         }
-        long wait;
         synchronized (this) {
             long now = System.nanoTime();
             if (nextFreeNanos < now) {
                 nextFreeNanos = now;
             }
-            wait = nextFreeNanos - now;
             nextFreeNanos += bytes * 1_000_000_000L / bytesPerSecond;
+            return nextFreeNanos - now;
         }
-        if (wait <= 0) {
-            return true;
-        }
-        if (wait < Sleeper.STEP_MILLIS * 1_000_000) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            return true;
-        }
-        return Sleeper.sleep(wait / 1_000_000, stop); // a low --limit-rate must not delay a cancel
     }
 }

@@ -295,10 +295,18 @@ final class Transfer {
     }
 
 
+    /** Bytes on disk at the last save: a save that would say the same again is skipped. */
+    private long savedBytes = -1;
+
     private void saveState(PrefixHasher hasher) throws IOException {
         if (single) {
             return; // a single stream cannot be resumed, so there is nothing worth saving
         }
+        long bytes = segments.bytesDone();
+        if (bytes == savedBytes && Files.exists(stateFile)) {
+            return;
+        }
+        savedBytes = bytes;
         new PartialState(PartialState.VERSION, Redact.url(url), PartialState.hash(url.toString()), size, etag, lastModified,
                 segments.segmentSize, segments.completedRanges(), hasher == null ? 0 : hasher.hashed()).save(stateFile);
     }
