@@ -253,9 +253,9 @@ public class VerifyCommand implements Callable<Integer> {
     private void refuseUnsafeNames(Sha256Sums.Parsed parsed, boolean willChangeFiles) {
         List<String> unsafe = new ArrayList<>();
         for (Sha256Sums.Entry e : parsed.entries()) {
-            String why = SumsNames.whyUnsafe(parsed.folder(), e.name().utf8(), willChangeFiles);
+            String why = SumsNames.whyUnsafe(parsed.folder(), e.name(), willChangeFiles);
             if (why != null) {
-                unsafe.add("line " + e.line() + " '" + dev.modeldepot.core.Printable.of(e.name().utf8()) + "' (" + why + ")");
+                unsafe.add("line " + e.line() + " '" + dev.modeldepot.core.Printable.of(e.name().shown()) + "' (" + why + ")");
             }
         }
         if (!unsafe.isEmpty()) {

@@ -15,30 +15,26 @@ public final class SumsNames {
     private SumsNames() {}
 
     /** Why {@code name} may not be used, or null when it stays inside {@code folder}. */
-    public static String whyUnsafe(Path folder, String name, boolean willChangeFiles) {
-        if (name.isEmpty()) {
+    public static String whyUnsafe(Path folder, NameBytes name, boolean willChangeFiles) {
+        String raw = name.latin1(); // one char per byte: '/', '.' and letters are themselves
+        if (raw.isEmpty()) {
             return "an empty name";
         }
-        if (name.startsWith("/") || name.startsWith("\\") || Path.of(name.replace('\0', '_')).isAbsolute()
-                || name.matches("^[A-Za-z]:.*")) {
+        if (raw.startsWith("/") || raw.startsWith("\\") || raw.matches("^[A-Za-z]:.*")) {
             return "an absolute name";
         }
-        for (String segment : name.split("[/\\\\]")) {
+        for (String segment : raw.split("[/\\\\]")) {
             if (segment.equals("..")) {
                 return "a '..' segment";
             }
         }
-        if (name.indexOf('\0') >= 0) {
-            return "a NUL byte";
-        }
         if (willChangeFiles) {
-            Path target = folder.resolve(name).normalize();
-            Path parent = target.getParent();
             try {
+                Path parent = name.resolveIn(folder).getParent();
                 if (parent != null && Files.exists(parent) && !parent.toRealPath().startsWith(folder.toRealPath())) {
-                    return "a folder link leading out of " + folder;
+                    return "a folder link leading out of " + NameBytes.show(folder);
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 return "a folder that cannot be resolved (" + e.getClass().getSimpleName() + ")";
             }
         }
