@@ -1,5 +1,12 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.bundle.Bundle;
+import dev.modeldepot.bundle.BundleSource;
+import dev.modeldepot.download.DownloadRequest;
+import dev.modeldepot.download.DownloadResult;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.core.Json;
@@ -52,6 +59,10 @@ public class CheckModelsCommand implements Callable<Integer> {
 
     @Option(names = {"-y", "--yes"}, description = "With --download: do not ask.")
     boolean yes;
+
+    @Option(names = "--bundle", paramLabel = "PATH", description = "An offline bundle (folder, .tar or .tar.part1) that --download installs from first, "
+            + "before the network (default: $MODELDEPOT_BUNDLE).")
+    Path bundle;
 
     /** Where downloads come from; tests replace it, the lead points Fetchers at the engine. */
     public Function<CommonOptions, FileFetcher> fetchers = c -> Fetchers.forEnvironment(c.env, c.offline);
@@ -117,7 +128,34 @@ public class CheckModelsCommand implements Callable<Integer> {
     }
 
     private void fetch(ModelStore store, List<VariantRef> needed, String appName, Console console) throws Exception {
-        FileFetcher fetcher = fetchers.apply(common);
+        FileFetcher network = new FileFetcher() {
+            private FileFetcher engine;
+
+            @Override
+            public DownloadResult fetch(DownloadRequest r, DownloadListener l, Cancellation c) throws Exception {
+                engine = engine == null ? fetchers.apply(common) : engine;
+                return engine.fetch(r, l, c);
+            }
+        };
+        Path bundlePath = bundle != null ? bundle : common.env.get("MODELDEPOT_BUNDLE") == null ? null : Path.of(common.env.get("MODELDEPOT_BUNDLE"));
+        if (bundlePath == null) {
+            install(store, needed, appName, console, network);
+            return;
+        }
+        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bundle-hasher");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Bundle b = Bundle.open(bundlePath.toAbsolutePath().normalize())) {
+            console.info("installing from bundle " + b.where() + " first");
+            install(store, needed, appName, console, new BundleSource(b, network, hasher, store.clock()));
+        } finally {
+            hasher.shutdownNow();
+        }
+    }
+
+    private void install(ModelStore store, List<VariantRef> needed, String appName, Console console, FileFetcher fetcher) throws Exception {
         // Progress goes to stderr under --json, so stdout stays one JSON document.
         java.util.function.Consumer<String> say = line -> {
             if (common.json) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         description = "The shared, device-level model store: one download serves every app.",
         subcommands = {RegistryCommand.class, ListCommand.class, PathCommand.class, ImportCommand.class,
                 PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class,
+                ExportCommand.class, ImportBundleCommand.class,
                 dev.modeldepot.cli.ServeCommand.class})
 public class ModelStoreCommand implements Runnable {
     @Mixin

@@ -112,8 +112,9 @@ public final class ProgressPrinter implements DownloadListener {
             }
         } else if (e instanceof DownloadEvent.Started s) {
             lastPlain.put(label, clock.millis()); // the first line comes once a speed is known
-            out.println(label + ": " + (s.bytes() > 0 ? "resuming at " + Sizes.human(s.bytes()) + " of " : "downloading ")
-                    + Sizes.human(s.total()) + " with " + s.connections() + " connection" + (s.connections() == 1 ? "" : "s"));
+            out.println(label + ": " + (s.connections() == 0 ? "copying " + Sizes.human(s.total()) + " from the bundle"
+                    : (s.bytes() > 0 ? "resuming at " + Sizes.human(s.bytes()) + " of " : "downloading ")
+                    + Sizes.human(s.total()) + " with " + s.connections() + " connection" + (s.connections() == 1 ? "" : "s")));
         } else {
             message(e).ifPresent(out::println);
         }

@@ -12,7 +12,7 @@ public sealed interface DownloadEvent {
 
     record Queued(String label, long total) implements DownloadEvent {}
 
-    /** Transfer begins; {@code bytes} is what a resume already has. */
+    /** Transfer begins; {@code bytes} is what a resume already has; {@code connections} 0 means a local copy (an offline bundle). */
     record Started(String label, long bytes, long total, int connections) implements DownloadEvent {}
 
     /** At least once a second while bytes flow; {@code etaSeconds} is -1 when unknown. */

@@ -29,7 +29,7 @@ class LayeringTest {
             List.of("download"),
             List.of("verify"),
             List.of("store"),
-            List.of("queue"),
+            List.of("queue", "bundle"),
             List.of("api"),
             List.of("service", "demo"),
             List.of("cli"),
