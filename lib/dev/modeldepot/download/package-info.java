@@ -3,7 +3,7 @@
 // JBang fetches these one by one when the script comes from a URL.
 //SOURCES Backoff.java
 //SOURCES BodyLimit.java
-//SOURCES BodyQueue.java
+//SOURCES BodySink.java
 //SOURCES Cancellation.java
 //SOURCES DownloadEngine.java
 //SOURCES DownloadEvent.java
