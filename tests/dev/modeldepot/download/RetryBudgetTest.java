@@ -87,7 +87,7 @@ class RetryBudgetTest {
     @Test
     void theDeadlineEndsTheRunAndKeepsAResumablePartial() {
         byte[] body = FaultOrigin.randomBytes(4 * MB, 4);
-        origin.serve("/f", body).bytesPerSecond(256 * 1024);
+        origin.serve("/f", body).bytesPerSecond(128 * 1024); // 16 s to finish: the deadline must come first
         DownloadSettings s = settings(8).withConnections(2).withLimits(Limits.DEFAULT.withDeadline(Instant.now().plusMillis(1500)));
         DownloadRequest req = request(body);
         long start = System.nanoTime();
@@ -95,7 +95,7 @@ class RetryBudgetTest {
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().contains("--deadline"), e.getMessage());
-        assertTrue(tookMillis < 3000, "stopped at the deadline, took " + tookMillis + " ms");
+        assertTrue(tookMillis < 8000, "stopped at the deadline, took " + tookMillis + " ms");
         assertTrue(Files.exists(DownloadEngine.Paths.of(req).part()), "a ranged download keeps its partial to resume");
         assertTrue(Files.notExists(dir.resolve("f.bin")));
     }
