@@ -45,6 +45,9 @@ final class Repairs {
     private FileFetcher fetcher;
     private final List<VerifyJob> fetched = new ArrayList<>();
     private final Map<VerifyJob, String> failed = new LinkedHashMap<>();
+    /** Labels whose bytes were transferred, and labels taken from the Hugging Face cache: what the report may claim. */
+    private final java.util.Set<String> transferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Repairs(CommonOptions common, Console console, Clock clock, Stamps stamps, int threads, Supplier<FileFetcher> fetchers) {
         this.common = common;
@@ -85,6 +88,7 @@ final class Repairs {
                 return;
             }
             AtomicFiles.move(tmp, file);
+            transferred.add(job.name());
             fetched.add(job);
         } catch (DepotException e) {
             rethrowIfFatal(e);
@@ -103,7 +107,9 @@ final class Repairs {
             List<VerificationResult> again = new VerifyRun(new FileVerifier(), stamps, true, threads, clock).run(fetched, null);
             for (int i = 0; i < fetched.size(); i++) {
                 VerificationResult r = again.get(i);
-                String action = r.verdict().usable() ? "repaired: fetched again and verified" : "repair failed: still " + r.verdict() + " after fetching it again";
+                String how = how(fetched.get(i));
+                String action = r.verdict().usable() ? "repaired: " + how + " and verified"
+                        : "repair failed: still " + r.verdict() + " after the repair (" + how + ")";
                 files.set(work.indexOf(fetched.get(i)), FileReport.of(fetched.get(i), r, action));
             }
         }
@@ -111,6 +117,18 @@ final class Repairs {
             int i = work.indexOf(job);
             files.set(i, files.get(i).withAction(action));
         });
+    }
+
+    /** What the repair did for one file, from the engine's events: never "fetched" without a transfer. */
+    private String how(VerifyJob job) {
+        String label = job.model() == null ? job.name() : job.model() + "/" + job.name();
+        if (transferred.contains(label) || transferred.contains(job.name())) {
+            return "fetched again";
+        }
+        if (adopted.contains(label)) {
+            return "taken from the Hugging Face cache";
+        }
+        return "nothing fetched: found good when installed again";
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -131,9 +149,20 @@ final class Repairs {
     }
 
     private DownloadListener listener() {
+        java.util.Set<String> verifiedFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return event -> {
-            if (event instanceof DownloadEvent.Completed c) {
-                say("  fetched " + c.label() + " (" + Sizes.human(c.size()) + ")");
+            if (event instanceof DownloadEvent.Started s) {
+                transferred.add(s.label());
+            } else if (event instanceof DownloadEvent.Verified v && !transferred.contains(v.label())) {
+                verifiedFirst.add(v.label()); // verified with no transfer: the installer took it from the HF cache
+            } else if (event instanceof DownloadEvent.Completed c) {
+                // The installer completes files that were already good too: say only what happened.
+                if (transferred.contains(c.label())) {
+                    say("  fetched " + c.label() + " (" + Sizes.human(c.size()) + ")");
+                } else if (verifiedFirst.contains(c.label())) {
+                    adopted.add(c.label());
+                    say("  took " + c.label() + " from the Hugging Face cache (" + Sizes.human(c.size()) + ")");
+                }
             }
         };
     }

@@ -12,6 +12,7 @@ import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.StoreOptions;
 import dev.modeldepot.verify.FileReport;
 import dev.modeldepot.verify.FileVerifier;
+import dev.modeldepot.verify.FormatChecks;
 import dev.modeldepot.verify.Sha256Sums;
 import dev.modeldepot.verify.SumsNames;
 import dev.modeldepot.verify.StampBook;
@@ -62,7 +63,8 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of --file.")
     String sha256;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Structure to check --file against: gguf, safetensors, onnx, pt, bin, zip, json (default: by extension).")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = FormatChecks.Names.class,
+            description = "Structure to check --file against: ${COMPLETION-CANDIDATES} (default: by extension).")
     String format;
 
     @Option(names = "--sums", paramLabel = "FILE", description = "Verify the files listed in a coreutils SHA256SUMS file (names relative to its folder).")
@@ -119,6 +121,9 @@ public class VerifyCommand implements Callable<Integer> {
         }
         if ((sha256 != null || format != null) && file == null) {
             throw DepotException.badInput("--sha256 and --format apply to --file only");
+        }
+        if (format != null && !FormatChecks.knows(format.toLowerCase(java.util.Locale.ROOT))) {
+            throw DepotException.badInput("--format must be one of " + String.join(", ", FormatChecks.FORMATS) + "; got " + format);
         }
         if (sha256 != null && files.size() > 1) {
             throw DepotException.badInput("--sha256 needs exactly one --file");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,6 +12,17 @@ import java.util.Locale;
  * it with positional reads. An unknown format gets no structural check and says so.
  */
 public final class FormatChecks {
+    /** Every format with a structural check, in the order --help and the README list them. */
+    public static final List<String> FORMATS = List.of("gguf", "safetensors", "onnx", "pt", "pth", "zip", "bin", "ckpt", "json");
+
+    /** The same list for picocli's completion candidates (and so ${COMPLETION-CANDIDATES} in --help). */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return FORMATS.iterator();
+        }
+    }
+
     private FormatChecks() {}
 
     /** The format a file is checked as: the declared one, else its extension, else "unknown". */
@@ -25,10 +37,7 @@ public final class FormatChecks {
 
     /** True when a structural check exists for the format. */
     public static boolean knows(String format) {
-        return switch (format) {
-            case "gguf", "safetensors", "onnx", "json", "pt", "pth", "zip", "bin", "ckpt" -> true;
-            default -> false;
-        };
+        return FORMATS.contains(format);
     }
 
     /** Checks the file's structure; never throws for a malformed file, only reports. */
@@ -42,7 +51,7 @@ public final class FormatChecks {
             String ok = switch (format) {
                 case "gguf" -> GgufCheck.check(ch, size);
                 case "safetensors" -> SafetensorsCheck.check(ch, size);
-                case "onnx" -> OnnxCheck.check(ch, size);
+                case "onnx" -> OnnxCheck.check(ch, size, file);
                 case "json" -> JsonCheck.check(ch, size);
                 case "bin", "ckpt" -> {
                     if (!ZipCheck.looksLikeZip(ch, size)) {

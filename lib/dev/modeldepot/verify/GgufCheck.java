@@ -8,6 +8,9 @@ import java.nio.channels.FileChannel;
  * GGUF (llama.cpp) structure: magic, version 1-3, sane counts, every metadata key/value parsed
  * (arrays and strings included), every tensor info read, and each tensor's data aligned and inside
  * the file. A truncated download fails here because its last tensors end past the end of the file.
+ * As in gguf-py and ggml: a tensor may have 0 dimensions (a scalar) or a dimension of 0 (no data),
+ * and a big-endian file (gguf-py's --bigendian, for s390x) is a valid GGUF read in that byte order:
+ * its version reads 50331648 little-endian, and many readers cannot load it, which the check says.
  */
 final class GgufCheck {
     static final int MAX_DIMS = 4;
@@ -36,6 +39,12 @@ final class GgufCheck {
             throw new FormatError("the file does not start with the GGUF magic");
         }
         long version = r.u32("version");
+        boolean bigEndian = false;
+        if ((version < 1 || version > 3) && Integer.reverseBytes((int) version) >= 1 && Integer.reverseBytes((int) version) <= 3) {
+            bigEndian = true;
+            version = Integer.reverseBytes((int) version);
+            r.bigEndian();
+        }
         if (version < 1 || version > 3) {
             throw new FormatError("unsupported GGUF version " + version);
         }
@@ -74,14 +83,14 @@ final class GgufCheck {
             String name = string(r, v1, "tensor name #" + t);
             names[t] = name;
             long nDims = r.u32("dimensions of " + name);
-            if (nDims < 1 || nDims > MAX_DIMS) {
-                throw new FormatError("tensor " + name + " has " + nDims + " dimensions (1 to " + MAX_DIMS + " allowed)");
+            if (nDims > MAX_DIMS) {
+                throw new FormatError("tensor " + name + " has " + nDims + " dimensions (0 to " + MAX_DIMS + " allowed)");
             }
             long elements = 1;
-            long first = 0;
+            long first = 1; // a scalar is one element, like ggml's ne[0] = 1
             for (int d = 0; d < nDims; d++) {
                 long dim = v1 ? r.u32("dimension of " + name) : r.i64("dimension of " + name);
-                if (dim <= 0 || dim > size * 8) {
+                if (dim < 0 || dim > size * 8) {
                     throw new FormatError("tensor " + name + " has an impossible dimension " + Long.toUnsignedString(dim));
                 }
                 if (d == 0) {
@@ -106,8 +115,9 @@ final class GgufCheck {
                 throw new FormatError("truncated: tensor " + names[t] + " ends at byte " + tensorEnd + " but the file has " + size);
             }
         }
-        return "GGUF v" + version + (architecture == null ? "" : " (" + architecture + ")") + ", " + kvs
-                + " metadata keys, " + tensors + " tensors, data aligned to " + alignment + " and within the file";
+        return (bigEndian ? "big-endian GGUF v" : "GGUF v") + version + (architecture == null ? "" : " (" + architecture + ")") + ", " + kvs
+                + " metadata keys, " + tensors + " tensors, data aligned to " + alignment + " and within the file"
+                + (bigEndian ? " (a valid format that little-endian readers such as llama.cpp on x86 and ARM do not load)" : "");
     }
 
     /** Bytes of a tensor's data, or -1 when its type is unknown (then only its offset is checked). */

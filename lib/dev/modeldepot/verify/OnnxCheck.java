@@ -3,17 +3,24 @@ package dev.modeldepot.verify;
 import dev.modeldepot.verify.PositionalReader.FormatError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * ONNX: the ModelProto framing. Every top-level protobuf field through the end of the file has a
  * valid tag and wire type and, if length-delimited, stays inside the file; ir_version (field 1,
  * varint) and graph (field 7, bytes) must be present. The graph's own fields are walked the same
- * way, so a cut inside the graph is caught too.
+ * way, so a cut inside the graph is caught too. Initializers (graph field 5) kept in external data
+ * files are checked against those files ({@link OnnxExternalData}) when the model sits in its own
+ * folder; a store blob (named by its hash, no extension) has no folder of siblings, and its data
+ * file is verified as a file of its own.
  */
 final class OnnxCheck {
     private OnnxCheck() {}
 
-    static String check(FileChannel ch, long size) throws IOException, FormatError {
+    static String check(FileChannel ch, long size, Path file) throws IOException, FormatError {
         PositionalReader r = new PositionalReader(ch, size, 1 << 16);
         long irVersion = -1;
         long graphStart = -1;
@@ -57,12 +64,22 @@ final class OnnxCheck {
         if (graphStart < 0) {
             throw new FormatError("no graph field: not an ONNX model");
         }
-        int graphFields = walk(r, graphStart, graphStart + graphLength);
-        return "ONNX ModelProto, ir_version " + irVersion + ", " + fields + " top-level fields, graph with " + graphFields + " fields";
+        List<OnnxExternalData.Tensor> external = new ArrayList<>();
+        int graphFields = walk(r, graphStart, graphStart + graphLength, external);
+        String seen = "ONNX ModelProto, ir_version " + irVersion + ", " + fields + " top-level fields, graph with " + graphFields + " fields";
+        if (external.isEmpty()) {
+            return seen;
+        }
+        String name = file.getFileName().toString();
+        if (name.indexOf('.') < 0) {
+            return seen + ", " + external.size() + " tensors in external data (not checked at a store blob: each data file is verified on its own)";
+        }
+        TreeSet<String> files = OnnxExternalData.check(file.toAbsolutePath().getParent(), external);
+        return seen + ", " + external.size() + " tensors in external data " + String.join(", ", files) + ", each within its file";
     }
 
     /** Walks the fields of one embedded message, which must end exactly at its declared end. */
-    private static int walk(PositionalReader r, long start, long end) throws IOException, FormatError {
+    private static int walk(PositionalReader r, long start, long end, List<OnnxExternalData.Tensor> external) throws IOException, FormatError {
         r.seek(start);
         int count = 0;
         while (r.position() < end) {
@@ -75,7 +92,20 @@ final class OnnxCheck {
                 case 0 -> r.varint("graph field");
                 case 1 -> r.skip(8, "graph field");
                 case 5 -> r.skip(4, "graph field");
-                case 2 -> r.skip(r.varint("graph field length"), "graph field");
+                case 2 -> {
+                    long length = r.varint("graph field length");
+                    long fieldStart = r.position();
+                    r.skip(length, "graph field");
+                    if (tag >>> 3 == 5) {
+                        OnnxExternalData.Tensor t = OnnxExternalData.read(r, fieldStart, fieldStart + length);
+                        if (r.position() != fieldStart + length) {
+                            throw new FormatError("an initializer overruns its declared length");
+                        }
+                        if (t != null) {
+                            external.add(t);
+                        }
+                    }
+                }
                 default -> throw new FormatError("unsupported wire type " + wire + " inside the graph");
             }
             count++;

@@ -31,6 +31,11 @@ final class PositionalReader {
         this.window.limit(0);
     }
 
+    /** Reads numbers big-endian from now on (a big-endian GGUF: same layout, other byte order). */
+    void bigEndian() {
+        window.order(java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
     long position() {
         return position;
     }

@@ -73,6 +73,9 @@ class StoreRepairTest {
         Run repair = fx.verify("llava:q4", "--repair");
         assertEquals(0, repair.exitCode(), repair.out() + repair.err());
         assertTrue(repair.out().contains("repaired: fetched again and verified"), repair.out());
+        assertTrue(repair.err().contains("fetched llava:q4/mmproj.gguf"), repair.err());
+        assertFalse(repair.err().contains("fetched llava:q4/llava.Q4.gguf"), "the good file was not fetched, so not said to be: " + repair.err());
+        assertFalse(repair.err().contains("fetched llava:q4/config.json"), repair.err());
         assertTrue(fx.origin.requests("/mmproj.gguf") > served, "the origin served the file again");
         assertEquals(ModelFiles.sha256(fx.srcMmproj), ModelFiles.sha256(fx.blob("llava:q4", "mmproj.gguf")));
         assertArrayEquals(Files.readAllBytes(fx.srcMmproj), Files.readAllBytes(fx.readable("llava:q4", "mmproj.gguf")),
