@@ -51,6 +51,9 @@ public class CheckModelsCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "Check the models of a registry profile.")
     String profile;
 
+    @Mixin
+    SourceOptions sources;
+
     @Option(names = "--deep", description = "Hash every file again instead of trusting unchanged stamps.")
     boolean deep;
 
@@ -76,11 +79,15 @@ public class CheckModelsCommand implements Callable<Integer> {
             throw DepotException.badInput("--yes only makes sense with --download");
         }
         Registry registry = common.loadRegistry();
-        List<VariantRef> refs = profile != null ? registry.resolveProfile(profile)
-                : !models.isEmpty() ? registry.resolveAll(models) : registry.defaults();
+        List<VariantRef> named = sources.filtered(profile != null ? registry.resolveProfile(profile)
+                : !models.isEmpty() ? registry.resolveAll(models) : registry.defaults());
         String appName = app.resolve(common);
         ModelStore store = CommandSupport.open(common).forRegistry(registry);
         Console console = common.console();
+        List<VariantRef> refs = new ArrayList<>();
+        for (VariantRef ref : named) {
+            refs.add(common.offline || ref.variant().resolved() ? ref : current(ref, store));
+        }
         List<VariantStatus> statuses = check(store, refs);
         List<VariantRef> needed = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
@@ -95,6 +102,7 @@ public class CheckModelsCommand implements Callable<Integer> {
             }
             if (confirmed(needed.size(), bytes)) {
                 fetch(store, needed, appName, console);
+                moved.clear();
                 statuses.clear();
                 statuses.addAll(check(store, refs));
             }
@@ -109,9 +117,29 @@ public class CheckModelsCommand implements Callable<Integer> {
         return code;
     }
 
+    /** Sourced variants resolved now (online), so a branch that moved since the install shows as outdated. */
+    private final Map<String, String> moved = new LinkedHashMap<>();
+
+    private VariantRef current(VariantRef ref, ModelStore store) {
+        VariantRef now = SourceOptions.resolve(ref, false, store, dev.modeldepot.download.DownloadSettings.defaults(common.env));
+        String installed = store.meta(ref.model().id(), ref.variant().id()).map(m -> m.source()).orElse(null);
+        String pinned = now.variant().source().pinnedUri();
+        if (installed != null && !installed.equals(pinned)) {
+            moved.put(ref.key(), ref.variant().source().uri() + " moved from " + installed.substring(installed.lastIndexOf('@') + 1)
+                    + " to " + now.variant().source().pinned());
+        }
+        return now;
+    }
+
     private List<VariantStatus> check(ModelStore store, List<VariantRef> refs) {
         List<VariantStatus> out = new ArrayList<>();
-        refs.forEach(r -> out.add(store.status(r, deep)));
+        for (VariantRef r : refs) {
+            VariantStatus s = store.status(r, deep);
+            if (moved.containsKey(r.key()) && s.usable()) {
+                s = new VariantStatus(s.key(), s.model(), s.variant(), State.OUTDATED, s.size(), s.present(), s.toDownload(), s.files(), s.verifiedAt());
+            }
+            out.add(s);
+        }
         return out;
     }
 
@@ -211,6 +239,7 @@ public class CheckModelsCommand implements Callable<Integer> {
             s.files().stream().filter(f -> f.detail() != null && f.state() != State.UNVERIFIED)
                     .forEach(f -> console.info("  " + s.key() + "/" + f.path() + ": " + f.state().word() + ": " + f.detail()));
         }
+        moved.forEach((key, why) -> console.info("  " + key + ": outdated: " + why));
         long ready = statuses.stream().filter(VariantStatus::usable).count();
         long corrupt = statuses.stream().filter(s -> s.state() == State.CORRUPT).count();
         long toDownload = statuses.stream().mapToLong(VariantStatus::toDownload).sum();
@@ -237,6 +266,9 @@ public class CheckModelsCommand implements Callable<Integer> {
             m.put("toDownload", s.toDownload());
             m.put("verifiedAt", s.verifiedAt());
             m.put("files", s.files());
+            if (moved.containsKey(s.key())) {
+                m.put("outdatedBecause", moved.get(s.key()));
+            }
             return m;
         }).toList());
         out.put("ready", statuses.stream().allMatch(VariantStatus::usable));

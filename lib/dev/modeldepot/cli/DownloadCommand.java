@@ -47,8 +47,12 @@ public class DownloadCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
 
-    @Parameters(paramLabel = "MODEL[:VARIANT]", arity = "0..*", description = "Registry models to download (default variant when none given).")
+    @Parameters(paramLabel = "MODEL[:VARIANT]", arity = "0..*", description = {"Registry models to download (default variant when none given),",
+            "or hf://org/repo[@revision][/path] and oci://host[:port]/name[:tag|@sha256:digest]."})
     List<String> models = new ArrayList<>();
+
+    @Mixin
+    SourceOptions sources;
 
     @Option(names = "--profile", paramLabel = "NAME", description = "Download every model of a registry profile.")
     String profile;
@@ -138,11 +142,11 @@ public class DownloadCommand implements Callable<Integer> {
                     size == null ? -1 : size, hex, target, null), null, null, target.getFileName().toString()));
         } else {
             Registry registry = common.loadRegistry();
-            refs.addAll(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models));
+            store = ModelStore.open(common.storeRoot(), clock, dev.modeldepot.store.StoreOptions.defaults(common.env)).forRegistry(registry);
+            refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, store, settings));
             for (VariantRef ref : refs) {
                 plan.addAll(RegistryDownloads.plan(ref));
             }
-            store = ModelStore.open(common.storeRoot(), clock).forRegistry(registry);
         }
         if (common.offline) {
             return offline(plan, refs);

@@ -79,7 +79,14 @@ public class RegistryCommand {
 
             @Option(names = "--file", paramLabel = "PATH", required = true, description = "Local file to measure.")
             Path file;
+
+            @Option(names = "--hf", paramLabel = "ORG/REPO[@REV]", required = true,
+                    description = "A Hugging Face repo: every selected file (--include/--exclude) with its size and sha256, pinned to the commit.")
+            String hf;
         }
+
+        @picocli.CommandLine.Mixin
+        SourceOptions filters;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
@@ -105,6 +112,12 @@ public class RegistryCommand {
             if ((model == null) != (variant == null)) {
                 throw DepotException.badInput("--model and --variant go together");
             }
+            if (source.hf != null) {
+                return addHf(common);
+            }
+            if (!filters.include.isEmpty() || !filters.exclude.isEmpty()) {
+                throw DepotException.badInput("--include and --exclude go with --hf");
+            }
             FileMeasurer measurer = new FileMeasurer(common.quiet || common.json ? null : common.console().err());
             FileMeasurer.Measurement m = source.file != null
                     ? measurer.measureFile(source.file)
@@ -116,6 +129,35 @@ public class RegistryCommand {
                 common.console().info("appended " + entry.get("path") + " to " + model + ":" + variant + " in " + registryFile);
             }
             common.console().out().println(Json.pretty(entry));
+            return 0;
+        }
+
+        /** Freezes a Hub selection into plain entries: commit-pinned URLs, sizes and sha256s, no source left to resolve. */
+        private int addHf(CommonOptions common) throws Exception {
+            if (path != null || format != null || role != null) {
+                throw DepotException.badInput("--path, --format and --role apply to one file; with --hf they come from the repository");
+            }
+            if (common.offline) {
+                throw DepotException.badInput("--offline forbids asking the Hub about --hf " + source.hf);
+            }
+            var ref = dev.modeldepot.registry.Registry.adHoc(dev.modeldepot.registry.VariantSource.parse("hf://" + source.hf));
+            ref = filters.filtered(List.of(ref)).get(0);
+            var resolved = new dev.modeldepot.sources.Sources(dev.modeldepot.download.DownloadSettings.defaults(common.env)).resolve(ref);
+            List<Map<String, Object>> entries = new java.util.ArrayList<>();
+            for (var f : resolved.variant().files()) {
+                Map<String, Object> entry = RegistryEditor.fileEntry(new FileMeasurer.Measurement(f.path(), f.url().toString(), f.size(), f.sha256()),
+                        f.path(), null, f.role());
+                entries.add(entry);
+            }
+            if (model != null) {
+                Path registryFile = Path.of(common.registrySource());
+                for (Map<String, Object> entry : entries) {
+                    RegistryEditor.append(registryFile, model, variant, entry);
+                }
+                common.console().info("appended " + entries.size() + " files of " + resolved.variant().source().pinnedUri()
+                        + " to " + model + ":" + variant + " in " + registryFile);
+            }
+            common.console().out().println(Json.pretty(entries));
             return 0;
         }
     }

@@ -24,6 +24,9 @@ public record Registry(int schemaVersion, List<Model> models, List<Profile> prof
 
     /** Resolves "model" (its default variant) or "model:variant"; unknown names are bad input. */
     public VariantRef resolve(String spec) {
+        if (VariantSource.isReference(spec)) {
+            return adHoc(VariantSource.parse(spec));
+        }
         String[] parts = spec.split(":", 2);
         Model model = model(parts[0]).orElseThrow(() -> DepotException.badInput(
                 "unknown model '" + parts[0] + "' (known: " + models.stream().map(Model::id).collect(Collectors.joining(", ")) + ")"));
@@ -33,6 +36,13 @@ public record Registry(int schemaVersion, List<Model> models, List<Profile> prof
         Variant variant = model.variant(parts[1]).orElseThrow(() -> DepotException.badInput(
                 "model '" + model.id() + "' has no variant '" + parts[1] + "' (variants: "
                         + model.variants().stream().map(Variant::id).collect(Collectors.joining(", ")) + ")"));
+        return new VariantRef(model, variant);
+    }
+
+    /** A model named by an hf:// or oci:// reference instead of a registry entry. */
+    public static VariantRef adHoc(VariantSource source) {
+        Variant variant = new Variant(source.variantId(), true, null, null, List.of(), source);
+        Model model = new Model(source.modelId(), source.repo(), null, null, null, null, List.of("source:" + source.kind()), List.of(variant));
         return new VariantRef(model, variant);
     }
 

@@ -24,7 +24,8 @@ final class RegistryValidator {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> ROOT_FIELDS = Set.of("$schema", "schemaVersion", "models", "profiles");
     private static final Set<String> MODEL_FIELDS = Set.of("id", "name", "version", "description", "license", "homepage", "tags", "variants");
-    private static final Set<String> VARIANT_FIELDS = Set.of("id", "default", "description", "hardware", "files");
+    private static final Set<String> VARIANT_FIELDS = Set.of("id", "default", "description", "hardware", "files", "source");
+    private static final Set<String> SOURCE_FIELDS = Set.of("hf", "oci", "revision", "include", "exclude");
     private static final Set<String> HARDWARE_FIELDS = Set.of("minRamGb", "minVramGb", "gpuRequired");
     private static final Set<String> FILE_FIELDS = Set.of("path", "url", "mirrors", "size", "sha256", "format", "role");
     private static final Set<String> PROFILE_FIELDS = Set.of("description", "models");
@@ -135,8 +136,18 @@ final class RegistryValidator {
         Hardware hardware = hardware(node.get("hardware"), at + "/hardware");
         List<ModelFile> files = new ArrayList<>();
         JsonNode filesNode = node.get("files");
+        JsonNode sourceNode = node.get("source");
+        if (sourceNode != null) {
+            if (filesNode != null) {
+                problem(at, "has both 'files' and 'source' (give one: a source is resolved into files)");
+                return null;
+            }
+            VariantSource source = source(sourceNode, at + "/source");
+            return id == null || source == null ? null
+                    : new Variant(id, def != null && def.asBoolean(), optionalText(node, at, "description"), hardware, List.of(), source);
+        }
         if (filesNode == null) {
-            problem(at + "/files", "missing (required)");
+            problem(at + "/files", "missing (required unless the variant has a 'source')");
         } else if (!filesNode.isArray() || filesNode.isEmpty()) {
             problem(at + "/files", "must be a non-empty array");
         } else {
@@ -155,6 +166,64 @@ final class RegistryValidator {
             return null;
         }
         return new Variant(id, def != null && def.asBoolean(), optionalText(node, at, "description"), hardware, files);
+    }
+
+    /** {"hf": "org/repo", "revision": ..., "include": [...], "exclude": [...]} or {"oci": "host[:port]/name[:tag|@sha256:...]"}. */
+    private VariantSource source(JsonNode node, String at) {
+        if (!isObject(node, at)) {
+            return null;
+        }
+        unknownFields(node, at, SOURCE_FIELDS);
+        List<String> include = globs(node.get("include"), at + "/include");
+        List<String> exclude = globs(node.get("exclude"), at + "/exclude");
+        String hf = optionalText(node, at, "hf");
+        String oci = optionalText(node, at, "oci");
+        if ((hf == null) == (oci == null)) {
+            problem(at, "must name exactly one of 'hf' (org/repo) or 'oci' (host/name:tag)");
+            return null;
+        }
+        String revision = optionalText(node, at, "revision");
+        if (hf != null) {
+            if (!VariantSource.validHfRepo(hf)) {
+                problem(at + "/hf", "'" + abbreviate(hf) + "' is not a Hugging Face repository id (org/name)");
+                return null;
+            }
+            if (revision != null && (revision.isBlank() || revision.contains(".."))) {
+                problem(at + "/revision", "'" + abbreviate(revision) + "' is not a branch, tag or commit");
+                return null;
+            }
+            return new VariantSource(VariantSource.HF, hf, revision == null ? "main" : revision, include, exclude, null);
+        }
+        if (revision != null) {
+            problem(at + "/revision", "an OCI source carries its tag or digest in 'oci' (host/name:tag or host/name@sha256:...)");
+            return null;
+        }
+        try {
+            VariantSource parsed = VariantSource.parse("oci://" + oci);
+            return parsed.filtered(include, exclude);
+        } catch (dev.modeldepot.core.DepotException e) {
+            problem(at + "/oci", "'" + abbreviate(oci) + "' is not host[:port]/name[:tag|@sha256:digest]");
+            return null;
+        }
+    }
+
+    private List<String> globs(JsonNode node, String at) {
+        List<String> out = new ArrayList<>();
+        if (node == null) {
+            return out;
+        }
+        if (!node.isArray()) {
+            problem(at, "must be an array of glob patterns");
+            return out;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual() || node.get(i).asText().isBlank()) {
+                problem(at + "/" + i, "must be a non-empty glob pattern");
+            } else {
+                out.add(node.get(i).asText());
+            }
+        }
+        return out;
     }
 
     private Hardware hardware(JsonNode node, String at) {

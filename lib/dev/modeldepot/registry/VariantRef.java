@@ -7,6 +7,11 @@ public record VariantRef(Model model, Variant variant) {
         return model.id() + ":" + variant.id();
     }
 
+    /** The same model with another form of this variant (e.g. its resolved one). */
+    public VariantRef with(Variant other) {
+        return new VariantRef(model, other);
+    }
+
     public long totalSize() {
         return variant.totalSize();
     }

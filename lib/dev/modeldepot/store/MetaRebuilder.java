@@ -30,7 +30,7 @@ final class MetaRebuilder {
         ModelFile weights = ref.variant().files().stream().filter(f -> "weights".equals(f.role())).findFirst().orElse(null);
         VariantMeta.Mmproj rel = mmproj == null ? null : new VariantMeta.Mmproj(weights == null ? null : weights.path(), mmproj.path());
         return new VariantMeta(VariantMeta.SCHEMA, m.id(), ref.variant().id(), m.name(), null, m.license(), m.homepage(),
-                VariantMeta.INCOMPLETE, List.of(), rel, null, clock.instant(), List.of());
+                VariantMeta.INCOMPLETE, List.of(), rel, null, clock.instant(), List.of(), null);
     }
 
     /** The document's file list made to match the registry: kept entries stay, the rest are placeholders. */
@@ -42,7 +42,8 @@ final class MetaRebuilder {
             files.add(same ? old : new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.core.Redact.url(f.url()), f.size(),
                     f.sha256(), null, null, f.effectiveFormat(), f.role(), f.sha256() == null, null, null));
         }
-        return meta.withFiles(files, meta.state());
+        var source = ref.variant().source();
+        return meta.withFiles(files, meta.state()).withSource(source == null ? null : source.pinnedUri());
     }
 
     Optional<VariantMeta> rebuildLocked(VariantRef ref) {

@@ -85,6 +85,13 @@ public final class ModelStore {
     }
 
     public VariantStatus status(VariantRef ref, boolean deep) {
+        if (!ref.variant().resolved()) {
+            Optional<VariantRef> last = lastResolution(ref);
+            if (last.isEmpty()) {
+                return new VariantStatus(ref.key(), ref.model().id(), ref.variant().id(), VariantStatus.State.MISSING, 0, 0, 0, List.of(), null);
+            }
+            ref = last.get();
+        }
         try {
             VariantMeta meta = loadOrRebuild(ref).orElse(null);
             StatusChecker.Result result = new StatusChecker(layout, clock).check(ref, meta, knownStamps(), deep);
@@ -125,7 +132,16 @@ public final class ModelStore {
 
     /** Downloads and verifies what is missing, links every file, records {@code app} as a user. */
     public Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
-        return new Installer(this).install(ref, fetcher, listener, cancel, app);
+        return new Installer(this).install(resolvedOrLast(ref), fetcher, listener, cancel, app);
+    }
+
+    /** A sourced variant must be resolved (by the sources package) before the store can install it; else its last resolution. */
+    private VariantRef resolvedOrLast(VariantRef ref) {
+        if (ref.variant().resolved()) {
+            return ref;
+        }
+        return lastResolution(ref).orElseThrow(() -> DepotException.failed(ref.key() + " comes from "
+                + ref.variant().source().uri() + ", which has not been resolved yet; download it once while online"));
     }
 
     /** The variant's folder if every file is in the store (links repaired, last-used updated), else empty. */
@@ -297,6 +313,26 @@ public final class ModelStore {
 
     public static Optional<VariantRef> refOf(Registry registry, String model, String variant) {
         return registry.model(model).flatMap(m -> m.variant(variant).map(v -> new VariantRef(m, v)));
+    }
+
+    /**
+     * A sourced variant (hf://, oci://) as it was last resolved and installed, from its document:
+     * what --offline uses instead of asking the Hub or the registry again. Empty when never
+     * installed, or installed from another repository.
+     */
+    public Optional<VariantRef> lastResolution(VariantRef ref) {
+        var source = ref.variant().source();
+        if (source == null) {
+            return Optional.of(ref);
+        }
+        return meta(ref.model().id(), ref.variant().id())
+                .filter(m -> m.source() != null && m.source().startsWith(source.base() + "@"))
+                .map(m -> {
+                    List<ModelFile> files = m.files().stream().map(f -> new ModelFile(f.path(), f.url() == null ? null : java.net.URI.create(f.url()),
+                            List.of(), f.size(), f.sha256(), f.format(), f.role())).toList();
+                    String pin = m.source().substring(source.base().length() + 1);
+                    return ref.with(ref.variant().withResolution(source.pinnedTo(pin), files));
+                });
     }
 
     /** A variant as its own document describes it, for stored variants the registry no longer lists. */

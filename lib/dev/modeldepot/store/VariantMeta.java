@@ -13,10 +13,12 @@ import java.util.TreeSet;
  * @param state    "installing" (files may still be arriving), "complete" or "incomplete"
  * @param registry the registry it was installed from, redacted
  * @param mmproj   the projector file and the weights it belongs to, for vision models; may be null
+ * @param source   for a variant from a Hugging Face repo or an OCI registry, the reference pinned to the
+ *                 commit or manifest digest it was installed from (hf://org/repo@commit); else null
  */
 public record VariantMeta(int schema, String model, String variant, String name, String registry, String license,
                           String homepage, String state, List<FileMeta> files, Mmproj mmproj, Instant downloadedAt,
-                          Instant lastUsed, List<String> apps) {
+                          Instant lastUsed, List<String> apps, String source) {
     public static final int SCHEMA = 1;
     public static final String INSTALLING = "installing";
     public static final String COMPLETE = "complete";
@@ -46,7 +48,7 @@ public record VariantMeta(int schema, String model, String variant, String name,
     }
 
     public VariantMeta withFiles(List<FileMeta> newFiles, String newState) {
-        return new VariantMeta(schema, model, variant, name, registry, license, homepage, newState, newFiles, mmproj, downloadedAt, lastUsed, apps);
+        return new VariantMeta(schema, model, variant, name, registry, license, homepage, newState, newFiles, mmproj, downloadedAt, lastUsed, apps, source);
     }
 
     public VariantMeta withFile(FileMeta file) {
@@ -57,16 +59,20 @@ public record VariantMeta(int schema, String model, String variant, String name,
     }
 
     public VariantMeta withState(String newState, Instant downloaded) {
-        return new VariantMeta(schema, model, variant, name, registry, license, homepage, newState, files, mmproj, downloaded, lastUsed, apps);
+        return new VariantMeta(schema, model, variant, name, registry, license, homepage, newState, files, mmproj, downloaded, lastUsed, apps, source);
     }
 
     public VariantMeta withRegistry(String label) {
         return label == null ? this
-                : new VariantMeta(schema, model, variant, name, label, license, homepage, state, files, mmproj, downloadedAt, lastUsed, apps);
+                : new VariantMeta(schema, model, variant, name, label, license, homepage, state, files, mmproj, downloadedAt, lastUsed, apps, source);
     }
 
     public VariantMeta withLastUsed(Instant used) {
-        return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, used, apps);
+        return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, used, apps, source);
+    }
+
+    public VariantMeta withSource(String pinned) {
+        return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, lastUsed, apps, pinned);
     }
 
     public VariantMeta withApp(String app, boolean add) {
@@ -79,6 +85,6 @@ public record VariantMeta(int schema, String model, String variant, String name,
         } else {
             set.remove(app);
         }
-        return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, lastUsed, List.copyOf(set));
+        return new VariantMeta(schema, model, variant, name, registry, license, homepage, state, files, mmproj, downloadedAt, lastUsed, List.copyOf(set), source);
     }
 }

@@ -27,6 +27,7 @@ class LayeringTest {
             List.of("core"),
             List.of("registry"),
             List.of("download"),
+            List.of("sources"),
             List.of("verify"),
             List.of("store"),
             List.of("queue", "bundle"),

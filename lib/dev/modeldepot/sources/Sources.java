@@ -1,0 +1,45 @@
+package dev.modeldepot.sources;
+
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.registry.Variant;
+import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.registry.VariantSource;
+
+/** Turns a variant with a source into one with files (and a pinned source); plain variants pass through. */
+public final class Sources {
+    private final DownloadSettings settings;
+
+    /** Uses the engine's settings: its HTTP client and proxies, HF_ENDPOINT and HF_TOKEN (sent only to that endpoint). */
+    public Sources(DownloadSettings settings) {
+        this.settings = settings;
+    }
+
+    public HfHub hub() {
+        return new HfHub(settings.http(), settings.stallTimeout(), settings.hfEndpoint(), settings.hfToken());
+    }
+
+    public VariantRef resolve(VariantRef ref) throws InterruptedException {
+        Variant v = ref.variant();
+        if (v.resolved()) {
+            return ref;
+        }
+        VariantSource source = v.source();
+        if (settings.disabled()) {
+            throw DepotException.failed("DISABLE_MODEL_DOWNLOADS is set, so " + source.uri() + " cannot be resolved");
+        }
+        if (source.isHf()) {
+            HfHub.Resolution r = hub().resolve(source);
+            return ref.with(v.withResolution(source.pinnedTo(r.commit()), r.files()));
+        }
+        throw DepotException.badInput("the " + source.kind() + " source of " + ref.key() + " is not supported yet");
+    }
+
+    /** The commit or digest the source's revision names now, for check-models' "outdated". */
+    public String currentPin(VariantSource source) throws InterruptedException {
+        if (source.isHf()) {
+            return hub().currentCommit(source);
+        }
+        throw DepotException.badInput("the " + source.kind() + " source is not supported yet");
+    }
+}
