@@ -21,10 +21,34 @@ public final class Cli {
 
     /** Runs a picocli command with the suite's error handling and exits the JVM. */
     public static void main(Object command, String[] args) {
+        tuneJvm();
         // A name's bytes are printed as they are (UTF-8), whatever the locale: Java would print '?' under LANG=C.
         System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8));
         System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, java.nio.charset.StandardCharsets.UTF_8));
         System.exit(execute(command, args));
+    }
+
+    /**
+     * JVM-wide settings the JDK reads once, when its HTTP classes load. The library never sets
+     * them (an app embedding it owns its JVM); the commands own theirs, so they set them here,
+     * first thing, unless given with -D:
+     * <ul>
+     *   <li>jdk.httpclient.bufsize: the client's body buffers are 16 kB by default; 128 kB
+     *       measured about twice the throughput at loopback/LAN speeds (docs/design/download.md).
+     *   <li>sun.net.httpserver.maxReqTime/maxRspTime: the service's server otherwise waits forever
+     *       for a slow request or a client that stops reading (docs/design/service.md).
+     * </ul>
+     */
+    static void tuneJvm() {
+        setIfUnset("jdk.httpclient.bufsize", String.valueOf(128 * 1024));
+        setIfUnset("sun.net.httpserver.maxReqTime", "30");
+        setIfUnset("sun.net.httpserver.maxRspTime", "60");
+    }
+
+    private static void setIfUnset(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     public static int execute(Object command, String... args) {

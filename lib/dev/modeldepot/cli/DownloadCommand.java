@@ -266,20 +266,19 @@ public class DownloadCommand implements Callable<Integer> {
     }
 
     private DownloadSettings settings(boolean single) {
-        DownloadSettings s = DownloadSettings.defaults(common.env).withConnections(connections).withHeaders(headers)
-                .withCheckFreeSpace(!force).withClock(clock);
+        DownloadSettings.Builder s = DownloadSettings.defaults(common.env).toBuilder().connections(connections).headers(headers)
+                .checkFreeSpace(!force).clock(clock);
         if (limitRate != null) {
-            s = s.withLimitRate(Sizes.parse(limitRate));
+            s.limitRate(Sizes.parse(limitRate));
         }
         if (retries != null) {
-            s = s.withRetries(retries);
+            s.retries(retries);
         }
         if (timeout != null) {
             if (timeout <= 0) {
                 throw DepotException.badInput("--timeout must be a positive number of seconds");
             }
-            s = s.withStallTimeout(Duration.ofSeconds(timeout));
-            s = s.withHttp(DownloadSettings.client(common.env, Duration.ofSeconds(timeout)));
+            s.stallTimeout(Duration.ofSeconds(timeout)).http(DownloadSettings.client(common.env, Duration.ofSeconds(timeout)));
         }
         if (single && url.getHost() == null) {
             throw DepotException.badInput("'" + Redact.url(url) + "' is not an http(s) URL");
@@ -291,9 +290,9 @@ public class DownloadCommand implements Callable<Integer> {
         }
         String host = tokenHost != null ? tokenHost : single ? HttpFetcher.origin(url) : null;
         if (secret != null || tokenHost != null) {
-            s = s.withToken(secret, host);
+            s.token(secret, host);
         }
-        return s.withLimits(limits());
+        return s.limits(limits()).build();
     }
 
     private Limits limits() {

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How the engine downloads. Immutable; build with {@link #defaults(Map)} and the withers.
+ * How the engine downloads. Immutable; start from {@link #defaults(Map)} and change fields with {@link #toBuilder()}.
  *
  * @param connections     parallel range connections per file; 0 picks by size
  * @param limitRate       overall bytes per second for one file, 0 for no limit
@@ -81,14 +81,13 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
                 Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT, Limits.DEFAULT);
     }
 
-    /** HTTP/1.1 on purpose: parallel ranges must be separate connections, not one multiplexed stream. */
+    /**
+     * HTTP/1.1 on purpose: parallel ranges must be separate connections, not one multiplexed stream.
+     * The JDK client's body buffer size (jdk.httpclient.bufsize, 16 kB by default; 128 kB measured
+     * about twice the throughput on loopback) is a JVM-wide property read once: a library must not
+     * change it behind an app's back, so the command-line entry point (cli.Cli) sets it.
+     */
     public static HttpClient client(Map<String, String> env, Duration connectTimeout) {
-        // The JDK client hands bodies over in 16 kB buffers by default; at loopback/LAN speeds the
-        // per-buffer overhead dominates, and 128 kB measured about twice the throughput. Read once
-        // when the JDK's HTTP classes load, so it only takes effect before the first client.
-        if (System.getProperty("jdk.httpclient.bufsize") == null) {
-            System.setProperty("jdk.httpclient.bufsize", String.valueOf(128 * 1024));
-        }
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -97,57 +96,136 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
                 .build();
     }
 
-    public DownloadSettings withConnections(int n) {
-        return new DownloadSettings(n, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
+    /** A builder holding these settings, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public DownloadSettings withLimitRate(long bytesPerSecond) {
-        return new DownloadSettings(connections, bytesPerSecond, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
-    }
+    /** Every field of {@link DownloadSettings}, changed one at a time; {@link #build()} validates. */
+    public static final class Builder {
+        private int connections;
+        private long limitRate;
+        private int retries;
+        private Duration stallTimeout;
+        private List<String> headers;
+        private String token;
+        private String tokenHost;
+        private String hfToken;
+        private URI hfEndpoint;
+        private boolean disabled;
+        private boolean checkFreeSpace;
+        private long segmentSize;
+        private Duration lockWait;
+        private Clock clock;
+        private HttpClient http;
+        private PartialWriter writer;
+        private Limits limits;
 
-    public DownloadSettings withRetries(int n) {
-        return new DownloadSettings(connections, limitRate, n, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
-    }
+        private Builder(DownloadSettings s) {
+            connections = s.connections;
+            limitRate = s.limitRate;
+            retries = s.retries;
+            stallTimeout = s.stallTimeout;
+            headers = s.headers;
+            token = s.token;
+            tokenHost = s.tokenHost;
+            hfToken = s.hfToken;
+            hfEndpoint = s.hfEndpoint;
+            disabled = s.disabled;
+            checkFreeSpace = s.checkFreeSpace;
+            segmentSize = s.segmentSize;
+            lockWait = s.lockWait;
+            clock = s.clock;
+            http = s.http;
+            writer = s.writer;
+            limits = s.limits;
+        }
 
-    public DownloadSettings withStallTimeout(Duration d) {
-        return new DownloadSettings(connections, limitRate, retries, d, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
-    }
+        public Builder connections(int value) {
+            connections = value;
+            return this;
+        }
 
-    public DownloadSettings withHeaders(List<String> h) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, h, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
-    }
+        public Builder limitRate(long value) {
+            limitRate = value;
+            return this;
+        }
 
-    /** A token for one origin; null origin means "the primary URL of each request". */
-    public DownloadSettings withToken(String t, String origin) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, t, origin, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
-    }
+        public Builder retries(int value) {
+            retries = value;
+            return this;
+        }
 
-    public DownloadSettings withCheckFreeSpace(boolean check) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, check, segmentSize, lockWait, clock, http, writer, limits);
-    }
+        public Builder stallTimeout(Duration value) {
+            stallTimeout = value;
+            return this;
+        }
 
-    public DownloadSettings withSegmentSize(long bytes) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, bytes, lockWait, clock, http, writer, limits);
-    }
+        public Builder headers(List<String> value) {
+            headers = value;
+            return this;
+        }
 
-    public DownloadSettings withLockWait(Duration d) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, d, clock, http, writer, limits);
-    }
+        /** A token for one origin; null origin means "the primary URL of each request". */
+        public Builder token(String t, String origin) {
+            token = t;
+            tokenHost = origin;
+            return this;
+        }
 
-    public DownloadSettings withClock(Clock c) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, c, http, writer, limits);
-    }
+        public Builder hfToken(String value) {
+            hfToken = value;
+            return this;
+        }
 
-    public DownloadSettings withHttp(HttpClient c) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, c, writer, limits);
-    }
+        public Builder hfEndpoint(URI value) {
+            hfEndpoint = value;
+            return this;
+        }
 
-    public DownloadSettings withWriter(PartialWriter w) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, w, limits);
-    }
+        public Builder disabled(boolean value) {
+            disabled = value;
+            return this;
+        }
 
-    public DownloadSettings withLimits(Limits l) {
-        return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, l);
+        public Builder checkFreeSpace(boolean value) {
+            checkFreeSpace = value;
+            return this;
+        }
+
+        public Builder segmentSize(long value) {
+            segmentSize = value;
+            return this;
+        }
+
+        public Builder lockWait(Duration value) {
+            lockWait = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        public Builder http(HttpClient value) {
+            http = value;
+            return this;
+        }
+
+        public Builder writer(PartialWriter value) {
+            writer = value;
+            return this;
+        }
+
+        public Builder limits(Limits value) {
+            limits = value;
+            return this;
+        }
+
+        public DownloadSettings build() {
+            return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
+        }
     }
 
     /** Connections for a file of this size: one for small files, up to 16 for big ones. */

@@ -85,7 +85,6 @@ public final class DownloadService implements AutoCloseable {
             queue.start();
         }
         Instant startedAt = clock.instant();
-        boundRequestTimes();
         try {
             server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
         } catch (BindException e) {
@@ -108,16 +107,6 @@ public final class DownloadService implements AutoCloseable {
                 startedAt, Version.NUMBER, token.file().toAbsolutePath().toString());
         ServiceDiscovery.write(config.storeRoot(), endpoint);
         return endpoint;
-    }
-
-    /**
-     * The JDK server waits forever for a slow request or a client that stops reading by default;
-     * a few such clients would hold all HTTP threads. These limits are read when the server
-     * classes load, so they are set before the first server is created (unless given with -D).
-     */
-    private static void boundRequestTimes() {
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "60"));
     }
 
     /**

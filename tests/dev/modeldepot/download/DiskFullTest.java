@@ -78,7 +78,7 @@ class DiskFullTest {
         origin.serve("/f", body);
         DownloadRequest req = new DownloadRequest("f", origin.url("/f"), List.of(), body.length, null, small.resolve("f"), null);
         DepotException e = assertThrows(DepotException.class, () ->
-                new DownloadEngine(EngineFaultsTest.settings().withCheckFreeSpace(false).withConnections(1)).download(req, new Events(), new Cancellation()));
+                new DownloadEngine(EngineFaultsTest.settings().toBuilder().checkFreeSpace(false).connections(1).build()).download(req, new Events(), new Cancellation()));
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertTrue(e.getMessage().contains("disk is full"), e.getMessage());
         assertFalse(Files.exists(small.resolve("f")));
@@ -98,13 +98,13 @@ class DiskFullTest {
         };
         DownloadRequest req = new DownloadRequest("f", origin.url("/f"), List.of(), body.length, FaultOrigin.sha256(body), dir.resolve("f"), null);
         DepotException e = assertThrows(DepotException.class, () ->
-                new DownloadEngine(EngineFaultsTest.settings().withWriter(fillsUp).withConnections(2)).download(req, new Events(), new Cancellation()));
+                new DownloadEngine(EngineFaultsTest.settings().toBuilder().writer(fillsUp).connections(2).build()).download(req, new Events(), new Cancellation()));
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertTrue(e.getMessage().contains("disk is full") && e.getMessage().contains("run the same command again"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("f")));
         assertTrue(Files.exists(dir.resolve(".f.part")));
         long before = origin.bytesSent("/f");
-        DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().withConnections(2)).download(req, new Events(), new Cancellation());
+        DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(2).build()).download(req, new Events(), new Cancellation());
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(origin.bytesSent("/f") - before < body.length, "the resume kept what was written");
     }

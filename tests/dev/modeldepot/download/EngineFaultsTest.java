@@ -38,7 +38,7 @@ class EngineFaultsTest {
     }
 
     static DownloadSettings settings() {
-        return DownloadSettings.defaults(Map.of()).withRetries(4).withStallTimeout(Duration.ofSeconds(2)).withSegmentSize(MB);
+        return DownloadSettings.defaults(Map.of()).toBuilder().retries(4).stallTimeout(Duration.ofSeconds(2)).segmentSize(MB).build();
     }
 
     DownloadResult fetch(DownloadSettings s, String path, byte[] body, boolean withHash) {
@@ -58,7 +58,7 @@ class EngineFaultsTest {
     void parallelRangesGiveTheExactFileAndEventsInOrder() throws Exception {
         byte[] body = FaultOrigin.randomBytes(6 * MB + 123, 1);
         origin.serve("/f", body);
-        DownloadResult r = fetch(settings().withConnections(4), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(4).build(), "/f", body, true);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertEquals(body.length, r.bytesFetched());
         assertOnlyTarget(body);
@@ -73,7 +73,7 @@ class EngineFaultsTest {
     void rangedRequestAnsweredWith200FallsBackToOneStreamWithoutMixingBytes() throws Exception {
         byte[] body = FaultOrigin.randomBytes(5 * MB, 2);
         origin.serve("/f", body).ignoreRange(true);
-        DownloadResult r = fetch(settings().withConnections(4), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(4).build(), "/f", body, true);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertOnlyTarget(body);
     }
@@ -91,7 +91,7 @@ class EngineFaultsTest {
             res.ignoreRange(true);
         });
         flip.start();
-        DownloadResult r = fetch(settings().withConnections(1), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(1).build(), "/f", body, true);
         flip.join();
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertOnlyTarget(body);
@@ -144,7 +144,7 @@ class EngineFaultsTest {
             res.content(v2).bytesPerSecond(0);
         });
         flip.start();
-        DownloadResult r = fetch(settings().withConnections(2), "/f", v2, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(2).build(), "/f", v2, true);
         flip.join();
         assertEquals(FaultOrigin.sha256(v2), r.sha256());
         assertOnlyTarget(v2);
@@ -154,7 +154,7 @@ class EngineFaultsTest {
     void stalledConnectionIsCancelledAndItsRangeRequeued() throws Exception {
         byte[] body = FaultOrigin.randomBytes(4 * MB, 10);
         origin.serve("/f", body).stallAfter(64 * 1024, 2);
-        DownloadResult r = fetch(settings().withConnections(2).withStallTimeout(Duration.ofMillis(700)), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(2).stallTimeout(Duration.ofMillis(700)).build(), "/f", body, true);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(events.retryReasons().contains("no data from"), events.retryReasons());
         assertOnlyTarget(body);
@@ -185,7 +185,7 @@ class EngineFaultsTest {
     void droppedConnectionsResumeWhereTheyBroke() throws Exception {
         byte[] body = FaultOrigin.randomBytes(8 * MB, 13);
         origin.serve("/f", body).dropAfter(300_000, 3);
-        DownloadResult r = fetch(settings().withConnections(2), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(2).build(), "/f", body, true);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         // Each broken response delivered up to 300 kB that was kept, not fetched again.
         assertTrue(origin.bytesSent("/f") <= body.length + 1 + 3 * 16 * 1024, "re-fetched only what was in flight: " + origin.bytesSent("/f"));
@@ -210,7 +210,7 @@ class EngineFaultsTest {
     void wrongBytesOnceAreRepairedByTheFreshRetry() throws Exception {
         byte[] body = FaultOrigin.randomBytes(2 * MB, 15);
         origin.serve("/f", body).wrongBytes(1);
-        DownloadResult r = fetch(settings().withConnections(1).withSegmentSize(8 * MB), "/f", body, true);
+        DownloadResult r = fetch(settings().toBuilder().connections(1).segmentSize(8 * MB).build(), "/f", body, true);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(events.retryReasons().contains("SHA-256"), events.retryReasons());
         assertOnlyTarget(body);
@@ -229,7 +229,7 @@ class EngineFaultsTest {
     void truncatedBodyIsNoticedAndCompleted() throws Exception {
         byte[] body = FaultOrigin.randomBytes(3 * MB, 17);
         origin.serve("/f", body).dropAfter(MB / 3, 1);
-        DownloadResult r = fetch(settings().withConnections(1).withSegmentSize(4 * MB), "/f", body, false);
+        DownloadResult r = fetch(settings().toBuilder().connections(1).segmentSize(4 * MB).build(), "/f", body, false);
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(events.retryReasons().contains("broke after") || events.retryReasons().contains("ended early"), events.retryReasons());
     }
@@ -258,7 +258,7 @@ class EngineFaultsTest {
         origin.serve("/primary", body).failWith(500, 100, null);
         DownloadRequest req = new DownloadRequest("f.bin", origin.url("/primary"), List.of(origin.url("/mirror")), body.length,
                 FaultOrigin.sha256(body), dir.resolve("f.bin"), null);
-        new DownloadEngine(settings().withRetries(1)).download(req, events, new Cancellation());
+        new DownloadEngine(settings().toBuilder().retries(1).build()).download(req, events, new Cancellation());
         assertOnlyTarget(body);
         assertTrue(events.retryReasons().contains("trying a mirror"), events.retryReasons());
     }
@@ -276,7 +276,7 @@ class EngineFaultsTest {
             res.failWith(503, 1000, null);
         });
         breaker.start();
-        DepotException e = assertThrows(DepotException.class, () -> fetch(settings().withRetries(1).withConnections(1), "/f", body, true));
+        DepotException e = assertThrows(DepotException.class, () -> fetch(settings().toBuilder().retries(1).connections(1).build(), "/f", body, true));
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertFalse(Files.exists(dir.resolve("f.bin")));
         assertTrue(Files.exists(dir.resolve(".f.bin.part")), "partial kept for a resume");

@@ -66,7 +66,7 @@ class HostileBodyTest {
     @Test
     void endlessBodyWithoutAnySizeStopsAtMaxSize() throws Exception {
         origin.serve("/endless", FaultOrigin.randomBytes(64 * 1024, 2)).endless(true);
-        DownloadSettings s = EngineFaultsTest.settings().withLimits(Limits.DEFAULT.withMaxSize(2 * MB));
+        DownloadSettings s = EngineFaultsTest.settings().toBuilder().limits(Limits.DEFAULT.withMaxSize(2 * MB)).build();
         DepotException e = assertThrows(DepotException.class, () ->
                 new DownloadEngine(s).download(request("/endless", -1), events, new Cancellation()));
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());

@@ -53,7 +53,7 @@ class HostilePartialTest {
     }
 
     private void assertRefusedAndForeignUntouched() throws Exception {
-        DownloadEngine engine = new DownloadEngine(DownloadSettings.defaults(Map.of()).withSegmentSize(MB));
+        DownloadEngine engine = new DownloadEngine(DownloadSettings.defaults(Map.of()).toBuilder().segmentSize(MB).build());
         DepotException e = assertThrows(DepotException.class, () -> engine.download(req, DownloadListener.NONE, new Cancellation()));
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertTrue(e.getMessage().contains(paths.part().toString()) && e.getMessage().contains("link"), e.getMessage());

@@ -52,7 +52,7 @@ class KillResumeTest {
 
             res.bytesPerSecond(0);
             DownloadRequest req = new DownloadRequest("big.bin", origin.url("/big.bin"), List.of(), body.length, FaultOrigin.sha256(body), target, null);
-            DownloadResult r = new DownloadEngine(DownloadSettings.defaults(Map.of()).withConnections(CONNECTIONS)).download(req, new Events(), new Cancellation());
+            DownloadResult r = new DownloadEngine(DownloadSettings.defaults(Map.of()).toBuilder().connections(CONNECTIONS).build()).download(req, new Events(), new Cancellation());
             assertEquals(FaultOrigin.sha256(body), r.sha256());
             assertEquals(FaultOrigin.sha256(body), FaultOrigin.sha256(Files.readAllBytes(target)));
 

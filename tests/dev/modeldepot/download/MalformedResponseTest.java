@@ -111,7 +111,7 @@ class MalformedResponseTest {
         try (RawOrigin raw = RawOrigin.start("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close", "hello".getBytes(StandardCharsets.US_ASCII))) {
             DownloadRequest req = new DownloadRequest("f.bin", raw.url("/f"), List.of(), -1, null, dir.resolve("out/f.bin"), null);
             DepotException e = assertThrows(DepotException.class, () ->
-                    new DownloadEngine(EngineFaultsTest.settings().withRetries(1)).download(req, events, new Cancellation()));
+                    new DownloadEngine(EngineFaultsTest.settings().toBuilder().retries(1).build()).download(req, events, new Cancellation()));
             assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
             assertFalse(Files.exists(dir.resolve("out/f.bin")));
         }

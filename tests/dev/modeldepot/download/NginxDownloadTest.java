@@ -55,7 +55,7 @@ class NginxDownloadTest {
     void parallelRangesFromNginx() throws Exception {
         try (Nginx nginx = Nginx.start(www, null)) {
             Events events = new Events();
-            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().withConnections(4)).download(request(nginx, FaultOrigin.sha256(body)), events, new Cancellation());
+            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(4).build()).download(request(nginx, FaultOrigin.sha256(body)), events, new Cancellation());
             assertEquals(FaultOrigin.sha256(body), r.sha256());
             assertEquals(4, events.of(DownloadEvent.Started.class).get(0).connections());
             assertTrue(nginx.accessLog().stream().filter(l -> l.contains(" 206 ")).count() >= 12, String.join("\n", nginx.accessLog()));
@@ -70,7 +70,7 @@ class NginxDownloadTest {
             DownloadRequest req = request(slow, FaultOrigin.sha256(body));
             // Big segments: nginx sends the first ~1 MB of each response at full speed.
             CompletableFuture<DownloadResult> run = CompletableFuture.supplyAsync(() ->
-                    new DownloadEngine(EngineFaultsTest.settings().withConnections(3).withSegmentSize(4 * MB)).download(req, new Events(), cancel));
+                    new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(3).segmentSize(4 * MB).build()).download(req, new Events(), cancel));
             Path state = DownloadEngine.Paths.of(req).state();
             waitFor(state, 2L * MB, run);
             cancel.cancel();
@@ -85,7 +85,7 @@ class NginxDownloadTest {
                     saved.etag(), saved.lastModified(), saved.segmentSize(), saved.completed(), 0);
             moved.save(DownloadEngine.Paths.of(req).state());
             Events events = new Events();
-            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().withConnections(4).withSegmentSize(4 * MB)).download(req, events, new Cancellation());
+            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(4).segmentSize(4 * MB).build()).download(req, events, new Cancellation());
             assertEquals(FaultOrigin.sha256(body), r.sha256());
             assertEquals(body.length - saved.completedBytes(), r.bytesFetched(), "only the missing bytes");
             assertTrue(events.of(DownloadEvent.Started.class).get(0).bytes() >= 2L * MB, "started from the saved bytes");
@@ -103,7 +103,7 @@ class NginxDownloadTest {
             DownloadRequest req = request(nginx, null);
             Cancellation cancel = new Cancellation();
             CompletableFuture<DownloadResult> run = CompletableFuture.supplyAsync(() ->
-                    new DownloadEngine(EngineFaultsTest.settings().withConnections(2).withSegmentSize(6 * MB)).download(req, new Events(), cancel));
+                    new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(2).segmentSize(6 * MB).build()).download(req, new Events(), cancel));
             Path state = DownloadEngine.Paths.of(req).state();
             waitFor(state, MB, run);
             cancel.cancel();
@@ -119,7 +119,7 @@ class NginxDownloadTest {
             new PartialState(s.version(), s.url(), PartialState.hash(nginx.url("/model.bin").toString()), s.size(), s.etag(), s.lastModified(),
                     s.segmentSize(), s.completed(), 0).save(oldState);
             Events events = new Events();
-            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().withConnections(2)).download(req, events, new Cancellation());
+            DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(2).build()).download(req, events, new Cancellation());
             assertEquals(FaultOrigin.sha256(v2), r.sha256(), "nothing of the old file mixed in");
             assertTrue(events.retryReasons().contains("changed on the server"), events.retryReasons());
         }

@@ -41,7 +41,7 @@ class RetryBudgetTest {
     }
 
     DownloadSettings settings(int retries) {
-        return EngineFaultsTest.settings().withRetries(retries);
+        return EngineFaultsTest.settings().toBuilder().retries(retries).build();
     }
 
     DownloadRequest request(byte[] body) {
@@ -66,7 +66,7 @@ class RetryBudgetTest {
     void oneByteARequestIsNotProgress() {
         byte[] body = FaultOrigin.randomBytes(2 * MB, 2);
         origin.serve("/f", body).dropAfter(1, 1000);
-        DepotException e = failure(settings(3).withConnections(1), request(body));
+        DepotException e = failure(settings(3).toBuilder().connections(1).build(), request(body));
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().contains("gave up after 3 attempts in a row without progress"), e.getMessage());
         assertTrue(origin.requests("/f") <= 8, "bounded: " + origin.requests("/f") + " requests");
@@ -76,7 +76,7 @@ class RetryBudgetTest {
     void aTrickleSlowerThanMinSpeedCountsAsAStall() {
         byte[] body = FaultOrigin.randomBytes(256 * 1024, 3);
         origin.serve("/f", body).trickle(1, 100); // never silent for the 2 s --timeout, but 10 bytes a second
-        DownloadSettings s = settings(1).withConnections(1).withLimits(Limits.DEFAULT.withMinSpeed(1000, Duration.ofSeconds(1)));
+        DownloadSettings s = settings(1).toBuilder().connections(1).limits(Limits.DEFAULT.withMinSpeed(1000, Duration.ofSeconds(1))).build();
         long start = System.nanoTime();
         DepotException e = failure(s, request(body));
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
@@ -88,7 +88,7 @@ class RetryBudgetTest {
     void theDeadlineEndsTheRunAndKeepsAResumablePartial() {
         byte[] body = FaultOrigin.randomBytes(4 * MB, 4);
         origin.serve("/f", body).bytesPerSecond(128 * 1024); // 16 s to finish: the deadline must come first
-        DownloadSettings s = settings(8).withConnections(2).withLimits(Limits.DEFAULT.withDeadline(Instant.now().plusMillis(1500)));
+        DownloadSettings s = settings(8).toBuilder().connections(2).limits(Limits.DEFAULT.withDeadline(Instant.now().plusMillis(1500))).build();
         DownloadRequest req = request(body);
         long start = System.nanoTime();
         DepotException e = failure(s, req);
@@ -126,7 +126,7 @@ class RetryBudgetTest {
         assertTrue(cancelDuringRetryAfter(r, settings(3), request(body)) < 1000);
         // A range connection waits.
         r.failAfterProbeWith(503, 10, "20");
-        assertTrue(cancelDuringRetryAfter(r, settings(3).withConnections(2), request(body)) < 1000);
+        assertTrue(cancelDuringRetryAfter(r, settings(3).toBuilder().connections(2).build(), request(body)) < 1000);
         // A single stream (no ranges) waits before starting over.
         r.ignoreRange(true).failAfterProbeWith(503, 10, "20");
         assertTrue(cancelDuringRetryAfter(r, settings(3), request(body)) < 1000);

@@ -46,7 +46,7 @@ class SecretsAndLocksTest {
         byte[] body = FaultOrigin.randomBytes(2 * MB, 1);
         origin.serve("/cdn/f", body);
         origin.serve("/resolve/f", new byte[0]).redirectTo(origin.url("127.0.0.1", "/cdn/f?X-Amz-Signature=abc123secret"));
-        DownloadSettings s = EngineFaultsTest.settings().withToken("tok-123", null).withHeaders(List.of("X-Custom: yes"));
+        DownloadSettings s = EngineFaultsTest.settings().toBuilder().token("tok-123", null).headers(List.of("X-Custom: yes")).build();
         DownloadRequest req = new DownloadRequest("f", origin.url("localhost", "/resolve/f"), List.of(), body.length,
                 FaultOrigin.sha256(body), dir.resolve("f"), null);
         new DownloadEngine(s).download(req, events, new Cancellation());
@@ -85,7 +85,7 @@ class SecretsAndLocksTest {
         FaultOrigin.Resource res = origin.serve("/f", body).bytesPerSecond(MB / 2);
         URI signed = origin.url("/f?X-Amz-Signature=SIGNEDSECRET&token=" + TOKEN);
         DownloadSettings s = DownloadSettings.defaults(Map.of("HF_TOKEN", TOKEN, "HF_ENDPOINT", origin.url("").toString()))
-                .withToken("tok-SECRET", null).withConnections(2).withSegmentSize(MB);
+                .toBuilder().token("tok-SECRET", null).connections(2).segmentSize(MB).build();
         Cancellation cancel = new Cancellation();
         List<String> stateSnapshots = new ArrayList<>();
         DownloadRequest req = new DownloadRequest("f", signed, List.of(), body.length, FaultOrigin.sha256(body), dir.resolve("f"), null);
@@ -122,7 +122,7 @@ class SecretsAndLocksTest {
         byte[] body = FaultOrigin.randomBytes(4 * MB, 4);
         origin.serve("/f", body).bytesPerSecond(4L * MB);
         DownloadRequest req = new DownloadRequest("f", origin.url("/f"), List.of(), body.length, FaultOrigin.sha256(body), dir.resolve("f"), null);
-        DownloadEngine engine = new DownloadEngine(EngineFaultsTest.settings().withConnections(2));
+        DownloadEngine engine = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(2).build());
         Events second = new Events();
         CompletableFuture<DownloadResult> a = CompletableFuture.supplyAsync(() -> engine.download(req, events, new Cancellation()));
         while (origin.bytesSent("/f") == 0) {
@@ -149,7 +149,7 @@ class SecretsAndLocksTest {
             Thread.sleep(10);
         }
         DepotException e = assertThrows(DepotException.class, () ->
-                new DownloadEngine(EngineFaultsTest.settings().withLockWait(Duration.ofMillis(600))).download(req, new Events(), new Cancellation()));
+                new DownloadEngine(EngineFaultsTest.settings().toBuilder().lockWait(Duration.ofMillis(600)).build()).download(req, new Events(), new Cancellation()));
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertTrue(e.getMessage().contains("another process is still downloading"), e.getMessage());
         stopFirst.cancel();

@@ -48,7 +48,7 @@ class TokenScopeTest {
 
     @Test
     void aMirrorOnAnotherHostGetsNeitherTokenNorHeaders() {
-        DownloadSettings s = EngineFaultsTest.settings().withToken("tok-SECRET", null).withHeaders(List.of("X-Api-Key: key-SECRET"));
+        DownloadSettings s = EngineFaultsTest.settings().toBuilder().token("tok-SECRET", null).headers(List.of("X-Api-Key: key-SECRET")).build();
         new DownloadEngine(s).download(withMirror(), new Events(), new Cancellation());
         assertFalse(origin.recorded("/gone/f").isEmpty());
         origin.recorded("/gone/f").forEach(r -> assertEquals("Bearer tok-SECRET", r.header("Authorization")));
@@ -61,8 +61,8 @@ class TokenScopeTest {
 
     @Test
     void theNamedHostGetsThemAndNoOtherDoes() {
-        DownloadSettings s = EngineFaultsTest.settings().withToken("tok-SECRET", "localhost:" + origin.port())
-                .withHeaders(List.of("X-Api-Key: key-SECRET"));
+        DownloadSettings s = EngineFaultsTest.settings().toBuilder().token("tok-SECRET", "localhost:" + origin.port())
+                .headers(List.of("X-Api-Key: key-SECRET")).build();
         new DownloadEngine(s).download(withMirror(), new Events(), new Cancellation());
         origin.recorded("/gone/f").forEach(r -> {
             assertNull(r.header("Authorization"));

@@ -40,7 +40,7 @@ class PartialCountTest {
             VariantRef ref = OneFile.ref(OneFile.registry(tmp, "r.json", origin.url("/m.gguf"), body));
             ModelStore store = ModelStore.open(tmp.resolve("store"), Clock.systemUTC(),
                     new StoreOptions(Linker.system(), new HfCache(tmp.resolve("no-hf")), Duration.ofSeconds(20), Duration.ofSeconds(60)));
-            DownloadEngine engine = new DownloadEngine(DownloadSettings.defaults(Map.of()).withConnections(2).withSegmentSize(MB / 4));
+            DownloadEngine engine = new DownloadEngine(DownloadSettings.defaults(Map.of()).toBuilder().connections(2).segmentSize(MB / 4).build());
             Cancellation cancel = new Cancellation();
             // Ctrl-C once about a fifth is in, as a user would.
             assertThrows(DepotException.class, () -> store.install(ref, Fetchers.of(engine), e -> {
