@@ -15,7 +15,7 @@ import dev.modeldepot.download.Limits;
 import dev.modeldepot.download.RegistryDownloads;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
-import dev.modeldepot.store.ModelStore;
+import dev.modeldepot.api.ModelDepot;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,8 +142,9 @@ public class DownloadCommand implements Callable<Integer> {
                     size == null ? -1 : size, hex, target, null), null, null, target.getFileName().toString()));
         } else {
             Registry registry = common.loadRegistry();
-            store = ModelStore.open(common.storeRoot(), clock, dev.modeldepot.store.StoreOptions.defaults(common.env)).forRegistry(registry);
-            refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, store, settings));
+            depot = ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app.resolve(common))
+                    .env(common.env).clock(clock).downloadSettings(settings).offline(common.offline).build();
+            refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, depot.store(), settings));
             for (VariantRef ref : refs) {
                 plan.addAll(RegistryDownloads.plan(ref));
             }
@@ -185,8 +186,8 @@ public class DownloadCommand implements Callable<Integer> {
         }
     }
 
-    /** Registry models go through the shared store: content-addressed, linked, recorded for the app. */
-    private ModelStore store;
+    /** Registry models go through the API's ensure: the shared store, content-addressed, linked, recorded for the app. */
+    private ModelDepot depot;
 
     private int run(DownloadEngine engine, List<RegistryDownloads.Planned> plan, List<VariantRef> refs, ProgressPrinter printer, Cancellation cancel) {
         ExitCode worst = ExitCode.OK;
@@ -201,23 +202,13 @@ public class DownloadCommand implements Callable<Integer> {
         for (VariantRef ref : refs) {
             printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
             try {
-                Path folder = store.install(ref, engine::download, printer, cancel, app.resolve(common));
-                done.add(ref.key() + " is in " + folder);
+                done.add(ref.key() + " is in " + depot.ensure(ref, printer, cancel).dir());
             } catch (DepotException e) {
                 if (e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
                 }
                 worst = worst.worst(e.exitCode());
                 firstError = firstError == null ? e.getMessage() : firstError;
-            } catch (java.io.IOException e) {
-                worst = worst.worst(ExitCode.FAILED);
-                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DepotException.interrupted("interrupted; run the same command again to resume");
-            } catch (Exception e) {
-                worst = worst.worst(ExitCode.FAILED);
-                firstError = firstError == null ? ref.key() + ": " + dev.modeldepot.cli.Cli.messageOf(e) : firstError;
             }
         }
         if (!common.json && !common.quiet) {
@@ -240,7 +231,7 @@ public class DownloadCommand implements Callable<Integer> {
             }
         }
         for (VariantRef ref : refs) {
-            if (!store.status(ref, false).usable()) {
+            if (!depot.status(ref, false).ready()) {
                 missing.add(ref.key());
             }
         }
@@ -252,7 +243,7 @@ public class DownloadCommand implements Callable<Integer> {
             if (refs.isEmpty()) {
                 System.out.println("already here: " + plan.get(0).request().target());
             }
-            refs.forEach(ref -> System.out.println(ref.key() + " is in " + store.path(ref).orElseThrow()));
+            refs.forEach(ref -> System.out.println(ref.key() + " is in " + depot.store().path(ref).orElseThrow()));
         }
         return 0;
     }

@@ -130,9 +130,21 @@ public final class ModelStore {
         return new Quarantine(layout.quarantine(), clock);
     }
 
-    /** Downloads and verifies what is missing, links every file, records {@code app} as a user. */
-    public Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) throws Exception {
-        return new Installer(this).install(resolvedOrLast(ref), fetcher, listener, cancel, app);
+    /**
+     * Downloads and verifies what is missing, links every file, records {@code app} as a user.
+     * Failures are {@link DepotException}s with their exit code (a cancel is INTERRUPTED).
+     */
+    public Path install(VariantRef ref, FileFetcher fetcher, DownloadListener listener, Cancellation cancel, String app) {
+        try {
+            return new Installer(this).install(resolvedOrLast(ref), fetcher, listener, cancel, app);
+        } catch (DepotException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DepotException.interrupted("the install of " + ref.key() + " was interrupted; its partial files are kept");
+        } catch (Exception e) {
+            throw DepotException.failed("cannot install " + ref.key() + ": " + dev.modeldepot.core.Errors.messageOf(e), e);
+        }
     }
 
     /** A sourced variant must be resolved (by the sources package) before the store can install it; else its last resolution. */
@@ -149,13 +161,7 @@ public final class ModelStore {
         if (!status(ref, false).usable()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(install(ref, FileFetcher.NONE, DownloadListener.NONE, new Cancellation(), null));
-        } catch (DepotException e) {
-            throw e;
-        } catch (Exception e) {
-            throw DepotException.failed("cannot link " + ref.key() + ": " + e.getMessage(), e);
-        }
+        return Optional.of(install(ref, FileFetcher.NONE, DownloadListener.NONE, new Cancellation(), null));
     }
 
     public long freeSpace() {

@@ -147,6 +147,14 @@ public final class SampleFiles {
 
     /** A minimal ONNX ModelProto: ir_version, producer_name, a graph with one Identity node. */
     public static byte[] onnxBytes() {
+        return onnxBytes(0, 0);
+    }
+
+    /**
+     * As {@link #onnxBytes()}, with a uint8 initializer "w" of {@code weightBytes} seeded bytes in
+     * the graph (TensorProto dims, data_type, name, raw_data), so the file has a realistic size.
+     */
+    public static byte[] onnxBytes(int weightBytes, long seed) {
         ByteArrayOutputStream node = new ByteArrayOutputStream();
         field(node, 1, "x".getBytes(StandardCharsets.UTF_8));
         field(node, 2, "y".getBytes(StandardCharsets.UTF_8));
@@ -154,6 +162,16 @@ public final class SampleFiles {
         ByteArrayOutputStream graph = new ByteArrayOutputStream();
         field(graph, 1, node.toByteArray());
         field(graph, 2, "sample".getBytes(StandardCharsets.UTF_8));
+        if (weightBytes > 0) {
+            byte[] raw = new byte[weightBytes];
+            new java.util.Random(seed).nextBytes(raw);
+            ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+            varintField(tensor, 1, weightBytes);
+            varintField(tensor, 2, 2);
+            field(tensor, 8, "w".getBytes(StandardCharsets.UTF_8));
+            field(tensor, 9, raw);
+            field(graph, 5, tensor.toByteArray());
+        }
         ByteArrayOutputStream opset = new ByteArrayOutputStream();
         varintField(opset, 2, 17);
         ByteArrayOutputStream model = new ByteArrayOutputStream();
