@@ -13,6 +13,7 @@
 //SOURCES Sizes.java
 //SOURCES SpeedMeter.java
 //SOURCES Stamp.java
+//SOURCES Threads.java
 //SOURCES Times.java
 //SOURCES Version.java
 package dev.modeldepot.core;
