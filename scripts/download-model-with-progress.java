@@ -17,9 +17,6 @@
 //SOURCES ../lib/dev/modeldepot/service/package-info.java
 //SOURCES ../lib/dev/modeldepot/store/package-info.java
 //SOURCES ../lib/dev/modeldepot/verify/package-info.java
-<<<<<<< HEAD
-=======
->>>>>>> cb42190 (api package-info and regenerated //SOURCES lists (just sources))
 //FILES registry/model-registry.json=../registry/model-registry.json
 
 /** Entry point; everything happens in dev.modeldepot.download. */

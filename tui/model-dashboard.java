@@ -18,9 +18,6 @@
 //SOURCES ../lib/dev/modeldepot/store/package-info.java
 //SOURCES ../lib/dev/modeldepot/tui/package-info.java
 //SOURCES ../lib/dev/modeldepot/verify/package-info.java
-<<<<<<< HEAD
-=======
->>>>>>> cb42190 (api package-info and regenerated //SOURCES lists (just sources))
 //DEPS com.googlecode.lanterna:lanterna:3.1.3
 //FILES registry/model-registry.json=../registry/model-registry.json
 
