@@ -9,7 +9,9 @@
 //SOURCES JsonCheck.java
 //SOURCES NameBytes.java
 //SOURCES OnnxCheck.java
+//SOURCES OnnxExternalData.java
 //SOURCES PositionalReader.java
+//SOURCES ReferenceSamples.java
 //SOURCES RunProgress.java
 //SOURCES SafetensorsCheck.java
 //SOURCES SampleFiles.java
