@@ -14,6 +14,7 @@
 //SOURCES ../lib/dev/modeldepot/queue/package-info.java
 //SOURCES ../lib/dev/modeldepot/registry/package-info.java
 //SOURCES ../lib/dev/modeldepot/service/package-info.java
+//SOURCES ../lib/dev/modeldepot/sources/package-info.java
 //SOURCES ../lib/dev/modeldepot/store/package-info.java
 //SOURCES ../lib/dev/modeldepot/verify/package-info.java
 //FILES registry/model-registry.json=../registry/model-registry.json

@@ -16,6 +16,7 @@
 //SOURCES ../lib/dev/modeldepot/queue/package-info.java
 //SOURCES ../lib/dev/modeldepot/registry/package-info.java
 //SOURCES ../lib/dev/modeldepot/service/package-info.java
+//SOURCES ../lib/dev/modeldepot/sources/package-info.java
 //SOURCES ../lib/dev/modeldepot/store/package-info.java
 //SOURCES ../lib/dev/modeldepot/tui/package-info.java
 //SOURCES ../lib/dev/modeldepot/verify/package-info.java

@@ -25,6 +25,7 @@
 //SOURCES RegistryCommand.java
 //SOURCES Repairs.java
 //SOURCES ServeCommand.java
+//SOURCES SourceOptions.java
 //SOURCES StoreJobs.java
 //SOURCES SumsGenerator.java
 //SOURCES VerifyCommand.java

@@ -13,4 +13,5 @@
 //SOURCES RegistryValidator.java
 //SOURCES Variant.java
 //SOURCES VariantRef.java
+//SOURCES VariantSource.java
 package dev.modeldepot.registry;
