@@ -28,6 +28,9 @@ final class Probe {
                 int status = r.status();
                 String etag = r.header("ETag").orElse(null);
                 String lastModified = r.header("Last-Modified").orElse(null);
+                if (status == 206 || status == 200) {
+                    t.link.learned(r.uri());
+                }
                 if (status == 206 || status == 416) {
                     Matcher m = TOTAL.matcher(r.header("Content-Range").orElse(""));
                     if (!m.matches()) {

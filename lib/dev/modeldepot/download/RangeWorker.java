@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 final class RangeWorker implements Runnable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
     private final Transfer t;
-    private final URI uri;
+    /** Where this worker's current request went (the resolved link), for messages. */
+    private URI uri;
     // This attempt's own objects: a later attempt replaces the Transfer's, never these.
     private final AtomicBoolean stop;
     private final AtomicReference<Throwable> fatal;
@@ -30,9 +31,9 @@ final class RangeWorker implements Runnable {
     /** New bytes the current request has written (what the retry budget weighs). */
     private volatile long got; // written by the client's thread (SegmentWriter), read here
 
-    RangeWorker(Transfer transfer, URI uri) {
+    RangeWorker(Transfer transfer) {
         this.t = transfer;
-        this.uri = uri;
+        this.uri = transfer.link.start();
         this.stop = transfer.stop;
         this.fatal = transfer.fatal;
         this.segments = transfer.segments;
@@ -110,6 +111,7 @@ final class RangeWorker implements Runnable {
                 headers.put("If-Range", validator);
             }
         }
+        uri = t.link.current(); // the end of the redirect chain, found once per file
         HttpFetcher.Reply reply = t.fetcher.get(uri, headers);
         BodySink body = reply.body();
         try {
@@ -166,6 +168,11 @@ final class RangeWorker implements Runnable {
 
     FetchException statusFailure(HttpFetcher.Reply reply) {
         int status = reply.status();
+        if ((status == 401 || status == 403 || status == 410) && t.link.refused(uri)) {
+            // A signed CDN link that expired or was revoked: the origin gives a fresh one.
+            return new FetchException(Kind.RETRY, HttpFetcher.host(uri) + " answered " + status + " to the resolved download link; asking "
+                    + HttpFetcher.host(t.link.start()) + " for a new one", status, 0); // a fresh link needs no wait
+        }
         long retryAfter = Backoff.parseRetryAfter(reply.header("Retry-After").orElse(null), t.settings.clock());
         return new FetchException(Backoff.classify(status), Probe.statusSentence(status, reply.uri(), t.fetcher), status, retryAfter);
     }

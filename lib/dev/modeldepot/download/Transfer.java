@@ -34,6 +34,8 @@ final class Transfer {
     final DownloadSettings settings;
     final DownloadListener listener;
     final HttpFetcher fetcher;
+    /** The end of the URL's redirect chain: ranges go there, not through the origin again. */
+    final ResolvedLink link;
     final AtomicLong fetched;
     final RetryBudget budget;
     final AtomicInteger active = new AtomicInteger();
@@ -67,6 +69,7 @@ final class Transfer {
         this.stateFile = stateFile;
         this.fetched = fetched;
         this.fetcher = new HttpFetcher(settings, url, request.url());
+        this.link = new ResolvedLink(url, fetcher, settings.clock());
         this.budget = new RetryBudget(settings.retries());
     }
 
@@ -168,7 +171,7 @@ final class Transfer {
             AtomicBoolean stopped = stop;
             threads.add(thread(() -> flushWhileRunning(ch, stopped), "flush " + request.label()));
             for (int c = 0; c < conns; c++) {
-                threads.add(thread(new RangeWorker(this, url), "download " + request.label() + " #" + c));
+                threads.add(thread(new RangeWorker(this), "download " + request.label() + " #" + c));
             }
             threads.forEach(Thread::start);
             try {
