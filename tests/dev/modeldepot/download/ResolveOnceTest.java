@@ -52,7 +52,7 @@ class ResolveOnceTest {
     }
 
     private DownloadResult download(byte[] body) {
-        DownloadSettings s = EngineFaultsTest.settings().withConnections(4).withToken("hf_tok123", null);
+        DownloadSettings s = EngineFaultsTest.settings().toBuilder().connections(4).token("hf_tok123", null).build();
         DownloadRequest req = new DownloadRequest("model.bin", hub.url(RESOLVE), List.of(), body.length, FaultOrigin.sha256(body),
                 dir.resolve("model.bin"), null);
         return new DownloadEngine(s).download(req, events, new Cancellation());
