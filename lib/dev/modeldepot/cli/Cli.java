@@ -84,7 +84,7 @@ public final class Cli {
     /** Maps any throwable to its exit code and prints one sentence (plus the trace if verbose). */
     public static int report(Throwable ex, PrintWriter err, boolean verbose, String commandName) {
         ExitCode code = exitCodeOf(ex);
-        err.println(commandName + ": error: " + dev.modeldepot.core.Redact.text(messageOf(ex)));
+        err.println(commandName + ": error: " + dev.modeldepot.core.Printable.keepingLines(dev.modeldepot.core.Redact.text(messageOf(ex))));
         if (verbose) {
             ex.printStackTrace(err);
         } else if (!(ex instanceof DepotException)) {

@@ -56,7 +56,7 @@ public final class Console {
 
     /** A warning on stderr (also shown with --quiet: it is about something the user must know). */
     public void warn(String line) {
-        err.println(paint(Tone.WARN, "warning: ") + line);
+        err.println(paint(Tone.WARN, "warning: ") + dev.modeldepot.core.Printable.keepingLines(line));
     }
 
     public String paint(Tone tone, String text) {

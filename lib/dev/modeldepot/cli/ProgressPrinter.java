@@ -183,6 +183,7 @@ public final class ProgressPrinter implements DownloadListener {
         } else if (e instanceof DownloadEvent.Failed f) {
             text = e.label() + (f.code() == 130 ? ": stopped: " : ": failed: ") + f.message();
         }
-        return java.util.Optional.ofNullable(text);
+        // Reasons and messages carry server text (headers, error bodies): never raw to the terminal.
+        return java.util.Optional.ofNullable(dev.modeldepot.core.Printable.of(text));
     }
 }

@@ -31,6 +31,18 @@ public final class Printable {
         return out.toString();
     }
 
+    /** As {@link #of}, but line breaks stay (for multi-line output such as tables); each line is escaped. */
+    public static String keepingLines(String text) {
+        if (text == null || isClean(text)) {
+            return text;
+        }
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = of(lines[i]);
+        }
+        return String.join("\n", lines);
+    }
+
     /** True when {@code text} holds no character {@link #of} would escape. */
     public static boolean isClean(String text) {
         for (int i = 0; i < text.length(); ) {

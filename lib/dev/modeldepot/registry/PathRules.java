@@ -23,7 +23,7 @@ public final class PathRules {
         if (DRIVE.matcher(path).matches()) {
             return "has a drive letter";
         }
-        if (BAD_CHARS.matcher(path).find()) {
+        if (BAD_CHARS.matcher(path).find() || !dev.modeldepot.core.Printable.isClean(path)) {
             return "contains a character not allowed in file names";
         }
         for (String segment : path.split("/", -1)) {

@@ -86,7 +86,7 @@ final class RegistryValidator {
             if (!tagsNode.isArray()) {
                 problem(at + "/tags", "must be an array of strings");
             } else {
-                tagsNode.forEach(t -> tags.add(t.asText()));
+                tagsNode.forEach(t -> tags.add(printableText(t.asText(), at, "tags")));
             }
         }
         String homepage = optionalText(node, at, "homepage");
@@ -402,7 +402,20 @@ final class RegistryValidator {
             problem(at + "/" + field, "must be a non-empty string");
             return null;
         }
-        return n.asText();
+        return printableText(n.asText(), at, field);
+    }
+
+    /**
+     * Registry text ends up on terminals, in logs and on the dashboard: a control character in it
+     * (ESC, BEL, DEL, C1) is refused. Descriptions may break lines and hold tabs.
+     */
+    private String printableText(String text, String at, String field) {
+        String check = field.equals("description") ? text.replace('\n', ' ').replace('\t', ' ').replace('\r', ' ') : text;
+        if (!dev.modeldepot.core.Printable.isClean(check)) {
+            problem(at + "/" + field, "contains a control character ('" + abbreviate(text) + "')");
+            return null;
+        }
+        return text;
     }
 
     private String optionalText(JsonNode node, String at, String field) {
@@ -414,7 +427,7 @@ final class RegistryValidator {
             problem(at + "/" + field, "must be a string");
             return null;
         }
-        return n.asText();
+        return printableText(n.asText(), at, field);
     }
 
     private void unknownFields(JsonNode node, String at, Set<String> known) {
@@ -425,8 +438,10 @@ final class RegistryValidator {
         });
     }
 
+    /** Problems quote registry text: secrets are redacted and control characters escaped before anyone sees them. */
     private void problem(String at, String what) {
-        problems.add("at " + (at.isEmpty() ? "/" : at) + ": " + what);
+        String text = "at " + (at.isEmpty() ? "/" : at) + ": " + what;
+        problems.add(dev.modeldepot.core.Printable.of(dev.modeldepot.core.Redact.text(text)));
     }
 
     private static String abbreviate(String s) {

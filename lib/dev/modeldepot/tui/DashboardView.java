@@ -156,7 +156,7 @@ public final class DashboardView {
         dialogView.setPreferredSize(new TerminalSize(Math.min(width, Math.max(longest, d.title().length() + 4)), lines.size()));
         dialogView.setSize(dialogView.getPreferredSize());
         dialogView.show(null, false, lines);
-        dialogWindow = new BasicWindow(d.title());
+        dialogWindow = new BasicWindow(dev.modeldepot.core.Printable.of(d.title()));
         dialogWindow.setHints(List.of(Window.Hint.CENTERED, Window.Hint.MODAL));
         dialogWindow.setComponent(dialogView);
         dialogWindow.addWindowListener(keys);

@@ -114,7 +114,7 @@ public final class LinesView extends AbstractComponent<LinesView> {
         g.setCharacter(w - 1, h - 1, focused ? '╝' : '┘');
         if (!title.isEmpty() && w > 4) {
             style(g, focused ? StyledLine.Tone.INFO : StyledLine.Tone.BOLD);
-            g.putString(2, 0, StyledLine.cut(" " + title + " ", w - 4));
+            g.putString(2, 0, StyledLine.cut(" " + dev.modeldepot.core.Printable.of(title) + " ", w - 4));
         }
     }
 }

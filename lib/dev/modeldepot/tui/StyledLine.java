@@ -12,7 +12,12 @@ public record StyledLine(List<Span> spans) {
     /** How a piece of text looks; the text itself always carries the meaning too. */
     public enum Tone { NORMAL, OK, WARN, ERROR, INFO, DIM, BOLD, KEY, SELECTED }
 
-    public record Span(String text, Tone tone) {}
+    /** Text from outside (server errors, registry names) is escaped here, the one door to the screen. */
+    public record Span(String text, Tone tone) {
+        public Span {
+            text = dev.modeldepot.core.Printable.of(text);
+        }
+    }
 
     public static StyledLine of(String text) {
         return of(text, Tone.NORMAL);
