@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code model-store registry ...}: tools for model authors preparing a registry. */
 @Command(name = "registry", mixinStandardHelpOptions = true,
         description = "Validate a registry, or measure a file and print (or append) its registry entry.",
-        subcommands = {RegistryCommand.Validate.class, RegistryCommand.Add.class})
+        subcommands = {RegistryCommand.Validate.class, RegistryCommand.Add.class, RegistryCommand.Import.class})
 public class RegistryCommand {
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -44,7 +44,7 @@ public class RegistryCommand {
             int variants = registry.models().stream().mapToInt(m -> m.variants().size()).sum();
             List<String> unverifiable = registry.models().stream()
                     .flatMap(m -> m.variants().stream().flatMap(v -> v.files().stream()
-                            .filter(f -> !f.verifiable()).map(f -> m.id() + ":" + v.id() + "/" + f.path())))
+                            .filter(f -> !f.verifiable() && f.md5() == null).map(f -> m.id() + ":" + v.id() + "/" + f.path())))
                     .toList();
             Map<String, Long> profileSizes = new LinkedHashMap<>();
             registry.profiles().forEach(p -> profileSizes.put(p.name(), registry.profileSize(p.name())));
@@ -62,6 +62,8 @@ public class RegistryCommand {
             console.info("ok: " + registry.source() + ": " + registry.models().size() + " models, " + variants + " variants");
             profileSizes.forEach((name, size) -> console.info("  profile " + name + ": " + Sizes.human(size)));
             unverifiable.forEach(f -> console.warn(f + " has no sha256: it can be downloaded but not verified"));
+            registry.models().forEach(m -> m.variants().forEach(v -> v.files().stream().filter(f -> f.weakerChecksum())
+                    .forEach(f -> console.warn(m.id() + ":" + v.id() + "/" + f.path() + " has only an md5: a weaker checksum, checked after the download"))));
             return 0;
         }
     }
@@ -158,6 +160,49 @@ public class RegistryCommand {
                         + " to " + model + ":" + variant + " in " + registryFile);
             }
             common.console().out().println(Json.pretty(entries));
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Convert another catalog into a registry: GPT4All's models3.json (--gpt4all).",
+                    "Entries with only an md5sum keep it (checked after download, a weaker checksum); entries that cannot be converted are listed."})
+    static class Import implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--gpt4all", paramLabel = "models3.json", required = true, description = "GPT4All's catalog file.")
+        Path gpt4all;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the registry here (default: standard output).")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            CommonOptions common = CommonOptions.of(spec);
+            Console console = common.console();
+            String text;
+            try {
+                text = java.nio.file.Files.readString(gpt4all);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw DepotException.badInput("catalog file not found: " + gpt4all);
+            }
+            var conversion = dev.modeldepot.registry.Gpt4AllCatalog.convert(text, gpt4all.toString());
+            conversion.skipped().forEach(line -> console.warn("not converted: " + line));
+            if (conversion.converted() == 0) {
+                throw DepotException.badInput("nothing in " + gpt4all + " could be converted (" + conversion.skipped().size() + " entries left out)");
+            }
+            String json = Json.pretty(conversion.registry()) + "\n";
+            RegistryLoader.parse(json, "the converted " + gpt4all); // never write a registry our own loader would refuse
+            if (output != null) {
+                dev.modeldepot.core.AtomicFiles.write(output, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                console.out().print(json);
+            }
+            console.err().println("converted " + conversion.converted() + " entries" + (conversion.md5Only() > 0
+                    ? " (" + conversion.md5Only() + " with only an md5: a weaker checksum)" : "")
+                    + (conversion.skipped().isEmpty() ? "" : "; " + conversion.skipped().size() + " could not be converted")
+                    + (output != null ? "; wrote " + output : ""));
             return 0;
         }
     }

@@ -13,10 +13,21 @@ import java.util.List;
  * @param sha256  lowercase 64-hex SHA-256, or null when unknown ("unverifiable")
  * @param format  gguf, safetensors, onnx, pt, bin, json, ...; null to go by extension
  * @param role    weights, mmproj, tokenizer, config, vae, text-encoder, ...; may be null
+ * @param md5     lowercase 32-hex MD5 when the only checksum a catalog gives is MD5 (GPT4All's older
+ *                entries): checked after the download, a "weaker checksum"; null otherwise
  */
-public record ModelFile(String path, URI url, List<URI> mirrors, long size, String sha256, String format, String role) {
+public record ModelFile(String path, URI url, List<URI> mirrors, long size, String sha256, String format, String role, String md5) {
     public ModelFile {
         mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+    }
+
+    public ModelFile(String path, URI url, List<URI> mirrors, long size, String sha256, String format, String role) {
+        this(path, url, mirrors, size, sha256, format, role, null);
+    }
+
+    /** Only an MD5 vouches for the bytes: accidental damage is caught, a deliberate swap may not be. */
+    public boolean weakerChecksum() {
+        return sha256 == null && md5 != null;
     }
 
     public boolean verifiable() {

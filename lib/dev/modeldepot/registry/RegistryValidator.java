@@ -27,7 +27,8 @@ final class RegistryValidator {
     private static final Set<String> VARIANT_FIELDS = Set.of("id", "default", "description", "hardware", "files", "source");
     private static final Set<String> SOURCE_FIELDS = Set.of("hf", "oci", "revision", "include", "exclude");
     private static final Set<String> HARDWARE_FIELDS = Set.of("minRamGb", "minVramGb", "gpuRequired");
-    private static final Set<String> FILE_FIELDS = Set.of("path", "url", "mirrors", "size", "sha256", "format", "role");
+    private static final Set<String> FILE_FIELDS = Set.of("path", "url", "mirrors", "size", "sha256", "md5", "format", "role");
+    private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
     private static final Set<String> PROFILE_FIELDS = Set.of("description", "models");
     static final Set<String> FORMATS = Set.of("gguf", "safetensors", "onnx", "pt", "bin", "ckpt", "json", "txt", "model", "zip", "other");
     static final Set<String> ROLES = Set.of("weights", "mmproj", "tokenizer", "config", "vae", "text-encoder", "unet",
@@ -285,6 +286,11 @@ final class RegistryValidator {
             problem(at + "/sha256", "must be 64 lowercase hex digits, found '" + abbreviate(sha) + "'");
             sha = null;
         }
+        String md5 = optionalText(node, at, "md5");
+        if (md5 != null && !MD5.matcher(md5).matches()) {
+            problem(at + "/md5", "must be 32 lowercase hex digits, found '" + abbreviate(md5) + "'");
+            md5 = null;
+        }
         String format = optionalText(node, at, "format");
         if (format != null && !FORMATS.contains(format)) {
             problem(at + "/format", "unknown format '" + format + "' (one of " + String.join(", ", new java.util.TreeSet<>(FORMATS)) + ")");
@@ -296,7 +302,7 @@ final class RegistryValidator {
         if (path == null || url == null || size < 0) {
             return null;
         }
-        return new ModelFile(path, url, mirrors, size, sha, format, role);
+        return new ModelFile(path, url, mirrors, size, sha, format, role, md5);
     }
 
     private List<Profile> profiles(JsonNode node, List<Model> models) {

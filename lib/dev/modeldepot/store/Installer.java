@@ -99,8 +99,15 @@ final class Installer {
             // Unverifiable files belong to this variant alone; the variant lock covers them.
             Stamp stamp = recorded != null && recorded.stamp() != null && recorded.stamp().stillMatches(blob) ? recorded.stamp() : null;
             DownloadResult result = null;
+            if (stamp == null && Files.isRegularFile(blob) && Files.size(blob) == f.size() && !md5Matches(f, blob)) {
+                Files.delete(blob); // an earlier copy with other bytes: fetch it again
+            }
             if (stamp == null && !(Files.isRegularFile(blob) && Files.size(blob) == f.size())) {
                 result = fetch(fetcher, ref, f, blob, label, listener, cancel);
+                if (!md5Matches(f, blob)) {
+                    Files.delete(blob);
+                    throw DepotException.integrity(label + " does not match its md5 " + f.md5() + " (the only, weaker, checksum the registry gives); the download was discarded");
+                }
             }
             LinkKind link = store.linker().link(blob, layout.readablePath(ref, f));
             if (result == null) {
@@ -134,6 +141,26 @@ final class Installer {
             }
             return fileMeta(f, recorded, result, link, stamp);
         }
+    }
+
+    /** True when the file has no md5 to check, or its bytes have that md5. */
+    private static boolean md5Matches(ModelFile f, Path blob) throws IOException {
+        if (f.md5() == null) {
+            return true;
+        }
+        java.security.MessageDigest md5;
+        try {
+            md5 = java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var in = Files.newInputStream(blob)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md5.update(buffer, 0, n);
+            }
+        }
+        return f.md5().equals(java.util.HexFormat.of().formatHex(md5.digest()));
     }
 
     /** A file already in the store is done without a transfer: say so, or a listener counting files never sees it finish. */
