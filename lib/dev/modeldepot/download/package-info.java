@@ -23,6 +23,7 @@
 //SOURCES RangeWorker.java
 //SOURCES Redirects.java
 //SOURCES RegistryDownloads.java
+//SOURCES ResolvedLink.java
 //SOURCES RetryBudget.java
 //SOURCES Segments.java
 //SOURCES Sleeper.java
