@@ -1,21 +1,17 @@
 package dev.modeldepot.service;
 
-import dev.modeldepot.download.DownloadEngine;
-import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.Registry;
-import dev.modeldepot.store.Fetchers;
-import dev.modeldepot.store.FileFetcher;
-import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
 /**
- * The one place that chooses what the service runs: the store's install (blobs, links, metadata,
- * cross-process locks, reuse of the Hugging Face cache) fetching through the download engine.
+ * What the service runs: the API's installer ({@link ModelDepot#installer()}: the store's install
+ * through the download engine, as every app and the dashboard get it) and a view of the store.
  */
 public final class ServiceWiring {
     public record Parts(VariantInstaller installer, StoreView store) {}
@@ -29,10 +25,9 @@ public final class ServiceWiring {
      */
     public static Parts create(Path storeRoot, Registry registry, Map<String, String> env, Clock clock, String app, boolean offline) {
         StoreOptions options = StoreOptions.defaults(env);
-        ModelStore store = ModelStore.open(storeRoot, clock, options).forRegistry(registry);
-        FileFetcher fetcher = offline ? FileFetcher.NONE : Fetchers.of(new DownloadEngine(DownloadSettings.defaults(env)));
-        VariantInstaller installer = (key, listener, cancel) -> store.install(registry.resolve(key), fetcher, listener, cancel, app);
-        return new Parts(installer, new StoreStatusView(store, options.hfCache()));
+        ModelDepot depot = ModelDepot.builder().registry(registry).cacheDir(storeRoot).app(app).env(env).clock(clock)
+                .storeOptions(options).offline(offline).build();
+        return new Parts(depot.installer(), new StoreStatusView(depot.store(), options.hfCache()));
     }
 
     public static DownloadQueue queue(Path storeRoot, VariantInstaller installer, int maxActive, Clock clock) {

@@ -3,22 +3,19 @@ package dev.modeldepot.tui;
 import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.VersionProvider;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
-import dev.modeldepot.download.DownloadEngine;
-import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.service.ServiceClient;
 import dev.modeldepot.service.ServiceDiscovery;
 import dev.modeldepot.service.ServiceEndpoint;
-import dev.modeldepot.store.Fetchers;
-import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +92,11 @@ public class DashboardCommand implements Callable<Integer> {
                 registry = common.loadRegistry();
                 storeRoot = common.storeRoot();
             }
-            ModelStore store = ModelStore.open(storeRoot, clock).forRegistry(registry);
+            // The same wiring as every app's: the API's store and installer (downloads recorded for the dashboard).
+            ModelDepot depot = ModelDepot.builder().registry(registry).cacheDir(storeRoot).app(StoreBackend.APP)
+                    .env(common.env).clock(clock).build();
+            open.add(depot);
+            ModelStore store = depot.store();
             int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
             // A running service owns the store's queue: act through it rather than start a second
             // downloader. The demo's registry is its own, which a service would not know.
@@ -106,7 +107,7 @@ public class DashboardCommand implements Callable<Integer> {
                 open.add(remote);
                 queue = remote;
             } else {
-                queue = localQueue(store, registry, storeRoot, active, clock, open);
+                queue = localQueue(depot, active, open);
             }
             StoreBackend backend = new StoreBackend(registry, store, queue, clock, budgetBytes, common.offline && !demo);
             open.add(0, backend);
@@ -142,11 +143,8 @@ public class DashboardCommand implements Callable<Integer> {
      * The store's own queue, run here: its state file is in the store, so a restarted dashboard
      * finds its queue and resumes it. With --offline it is shown but not started.
      */
-    private QueueControl localQueue(ModelStore store, Registry registry, Path storeRoot, int active, Clock clock,
-                                    List<AutoCloseable> open) {
-        FileFetcher fetcher = Fetchers.of(new DownloadEngine(DownloadSettings.defaults(common.env)));
-        DownloadQueue queue = new DownloadQueue(DownloadQueue.defaultStateFile(storeRoot), new StoreInstaller(registry, store, fetcher),
-                active, clock);
+    private QueueControl localQueue(ModelDepot depot, int active, List<AutoCloseable> open) {
+        DownloadQueue queue = depot.queue(active);
         open.add(queue);
         if (!common.offline || demo) {
             queue.start();

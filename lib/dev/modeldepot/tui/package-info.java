@@ -18,7 +18,6 @@
 //SOURCES ScreenLayout.java
 //SOURCES ServiceQueue.java
 //SOURCES StoreBackend.java
-//SOURCES StoreInstaller.java
 //SOURCES StyledLine.java
 //SOURCES Views.java
 package dev.modeldepot.tui;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
@@ -55,9 +56,8 @@ class StoreBackendTest {
 
     /** As DashboardCommand wires it: the engine behind the store's install, the queue file in the store. */
     DownloadQueue startQueue() {
-        FileFetcher fetcher = Fetchers.of(new DownloadEngine(DownloadSettings.defaults(Map.of())));
-        DownloadQueue q = new DownloadQueue(DownloadQueue.defaultStateFile(store.layout().root()),
-                new StoreInstaller(registry, store, fetcher), 2, clock);
+        DownloadQueue q = ModelDepot.builder().registry(registry).cacheDir(store.layout().root()).app(StoreBackend.APP)
+                .env(Map.of()).clock(clock).build().queue(2);
         q.start();
         return q;
     }
