@@ -257,10 +257,13 @@ public class CheckModelsCommand implements Callable<Integer> {
         out.put("models", statuses.stream().map(s -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", s.key());
-            m.put("model", s.model());
+            m.put("id", s.model());
+            m.put("model", s.model()); // the name before docs/json.md settled on "id"; kept for existing readers
             m.put("variant", s.variant());
             m.put("state", s.state().word());
             m.put("percent", s.percent());
+            m.put("bytes", s.present());
+            m.put("total", s.size());
             m.put("size", s.size());
             m.put("present", s.present());
             m.put("toDownload", s.toDownload());

@@ -65,30 +65,73 @@ public final class Cli {
             cl.setErr(err);
         }
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), verbose, cmd.getCommandSpec().root().name()));
+        boolean json = Arrays.stream(args).anyMatch(a -> a.equals("--json"));
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            String hinted = FileErrorHints.message(ex, cmd, parseResult);
+            int code = report(ex, hinted, cmd.getErr(), verbose, cmd.getCommandSpec().root().name());
+            if (json) {
+                printFailedEvent(cmd.getOut(), code, hinted);
+            }
+            return code;
+        });
         cl.setParameterExceptionHandler((ex, argv) -> {
-            PrintWriter usageErr = ex.getCommandLine().getErr();
-            usageErr.println(ex.getCommandLine().getCommandSpec().root().name() + ": " + ex.getMessage());
-            usageErr.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            CommandLine where = ex.getCommandLine();
+            PrintWriter usageErr = where.getErr();
+            String name = where.getCommandSpec().qualifiedName();
+            usageErr.println(where.getCommandSpec().root().name() + ": " + ex.getMessage() + suggestion(ex)
+                    + " (run '" + name + " --help' for usage)");
+            if (json) {
+                printFailedEvent(where.getOut(), ExitCode.BAD_INPUT.code, ex.getMessage());
+            }
             return ExitCode.BAD_INPUT.code;
         });
         return cl.execute(args);
     }
 
+    /** picocli's "did you mean" for a mistyped option or subcommand, folded into the one error line. */
+    static String suggestion(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?";
+        }
+        return "";
+    }
+
+    /** With --json a failure is also an event on stdout: {"event":"failed","error":{"code":N,"message":"..."}}. */
+    static void printFailedEvent(PrintWriter out, int code, String message) {
+        out.println(failedEvent(code, message));
+        out.flush();
+    }
+
+    public static String failedEvent(int code, String message) {
+        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", dev.modeldepot.core.Redact.text(message));
+        java.util.Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("event", "failed");
+        event.put("error", error);
+        return dev.modeldepot.core.Json.line(event);
+    }
+
     public static CommandLine newCommandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        HelpSections.addTo(cl);
         return cl;
     }
 
     /** Maps any throwable to its exit code and prints one sentence (plus the trace if verbose). */
     public static int report(Throwable ex, PrintWriter err, boolean verbose, String commandName) {
+        return report(ex, messageOf(ex), err, verbose, commandName);
+    }
+
+    /** One line on stderr, whatever happened; the trace follows only with --verbose. */
+    static int report(Throwable ex, String message, PrintWriter err, boolean verbose, String commandName) {
         ExitCode code = exitCodeOf(ex);
-        err.println(commandName + ": error: " + dev.modeldepot.core.Printable.keepingLines(dev.modeldepot.core.Redact.text(messageOf(ex))));
+        boolean expected = ex instanceof DepotException || ex instanceof IOException || ex instanceof UncheckedIOException;
+        err.println(commandName + ": error: " + dev.modeldepot.core.Printable.keepingLines(dev.modeldepot.core.Redact.text(message))
+                + (verbose || expected ? "" : " (run again with --verbose for details)"));
         if (verbose) {
             ex.printStackTrace(err);
-        } else if (!(ex instanceof DepotException)) {
-            err.println("(run again with --verbose for details)");
         }
         err.flush();
         return code.code;

@@ -152,7 +152,8 @@ public class DownloadCommand implements Callable<Integer> {
         if (common.offline) {
             return offline(plan, refs);
         }
-        ProgressPrinter printer = new ProgressPrinter(mode(), System.out, clock);
+        ProgressPrinter.Mode mode = mode();
+        ProgressPrinter printer = new ProgressPrinter(mode, mode == ProgressPrinter.Mode.JSON ? System.out : System.err, clock);
         plan.forEach(p -> printer.name(p.request().label(), new ProgressPrinter.Names(p.model(), p.variant(), p.file())));
         Cancellation cancel = new Cancellation();
         CountDownLatch finished = new CountDownLatch(1);
@@ -170,10 +171,15 @@ public class DownloadCommand implements Callable<Integer> {
         try {
             return run(new DownloadEngine(settings), plan, refs, printer, cancel);
         } catch (DepotException e) {
-            if (e.exitCode() == ExitCode.INTERRUPTED) {
-                System.err.println("download-model-with-progress: " + e.getMessage()); // the JVM may halt before the usual report
+            if (e.exitCode() != ExitCode.INTERRUPTED) {
+                throw e;
             }
-            throw e;
+            // Ctrl-C: the JVM halts as soon as `finished` counts down, so report here, once.
+            if (common.json) {
+                System.out.println(Cli.failedEvent(e.exitCode().code, e.getMessage()));
+                System.out.flush();
+            }
+            return Cli.report(e, new java.io.PrintWriter(System.err, true), common.verbose, "download-model-with-progress");
         } finally {
             finished.countDown();
             if (installSignalHook) {
@@ -202,7 +208,11 @@ public class DownloadCommand implements Callable<Integer> {
         for (VariantRef ref : refs) {
             printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
             try {
-                done.add(ref.key() + " is in " + depot.ensure(ref, printer, cancel).dir());
+                Path folder = depot.ensure(ref, printer, cancel).dir();
+                done.add(ref.key() + " is in " + folder);
+                if (common.json) {
+                    System.out.println(doneEvent(ref, folder));
+                }
             } catch (DepotException e) {
                 if (e.exitCode() == ExitCode.INTERRUPTED) {
                     throw e;
@@ -219,6 +229,19 @@ public class DownloadCommand implements Callable<Integer> {
             throw new DepotException(worst, msg);
         }
         return 0;
+    }
+
+    /** The last event of a registry model: its readable folder, where an app finds the files by name. */
+    static String doneEvent(VariantRef ref, Path folder) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("event", "done");
+        m.put("id", ref.model().id());
+        m.put("variant", ref.variant().id());
+        m.put("state", "ready");
+        m.put("bytes", ref.totalSize());
+        m.put("total", ref.totalSize());
+        m.put("path", folder.toAbsolutePath().toString());
+        return dev.modeldepot.core.Json.line(m);
     }
 
     /** --offline: report what is already here; anything missing is an error, never a request. */

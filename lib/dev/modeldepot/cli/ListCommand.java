@@ -41,7 +41,10 @@ class ListCommand implements Callable<Integer> {
             row.put("id", meta.model());
             row.put("variant", meta.variant());
             row.put("size", status.size());
-            row.put("state", status.label());
+            row.put("state", status.state().word());
+            row.put("percent", status.percent());
+            row.put("bytes", status.present());
+            row.put("total", status.size());
             row.put("apps", meta.apps());
             row.put("lastUsed", meta.lastUsed());
             row.put("verifiedAt", status.verifiedAt());

@@ -4,7 +4,6 @@ import dev.modeldepot.core.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "model-store", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -13,15 +12,20 @@ import picocli.CommandLine.Spec;
                 PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class,
                 ExportCommand.class, ImportBundleCommand.class,
                 dev.modeldepot.cli.ServeCommand.class})
-public class ModelStoreCommand implements Runnable {
+public class ModelStoreCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     public CommonOptions common;
 
     @Spec
     CommandSpec spec;
 
+    /** Alone, model-store lists what it can do (on stderr: it is still a usage error, exit 2). */
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required");
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        err.println("model-store: name a subcommand (model-store SUBCOMMAND --help for its options):");
+        err.print(spec.commandLine().getHelp().commandList());
+        err.flush();
+        return dev.modeldepot.core.ExitCode.BAD_INPUT.code;
     }
 }

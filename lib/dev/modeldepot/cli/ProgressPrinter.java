@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Shows download events: JSON Lines (--json), a live line per file plus an overall line on a
- * TTY, or a plain line every few seconds otherwise. Thread-safe: events come from engine threads.
+ * Shows download events: JSON Lines (--json, on stdout), or for people (on stderr) a live line
+ * per file plus an overall line on a TTY, or a plain line every few seconds otherwise.
+ * Thread-safe: events come from engine threads.
  */
 public final class ProgressPrinter implements DownloadListener {
     public enum Mode { JSON, TTY, PLAIN, QUIET }
@@ -67,7 +68,7 @@ public final class ProgressPrinter implements DownloadListener {
         m.put("event", e.getClass().getSimpleName().toLowerCase(Locale.ROOT));
         Names n = names.getOrDefault(e.label(), new Names(null, null, e.label()));
         if (n.model() != null) {
-            m.put("model", n.model());
+            m.put("id", n.model());
             m.put("variant", n.variant());
         }
         m.put("file", n.file());
@@ -80,6 +81,7 @@ public final class ProgressPrinter implements DownloadListener {
         } else if (e instanceof DownloadEvent.Progress p) {
             m.put("bytes", p.bytes());
             m.put("total", p.total());
+            m.put("percent", p.total() > 0 ? Math.round(1000.0 * p.bytes() / p.total()) / 10.0 : null);
             m.put("bytesPerSecond", Math.round(p.bytesPerSecond()));
             m.put("etaSeconds", p.etaSeconds());
         } else if (e instanceof DownloadEvent.Retry r) {
@@ -180,10 +182,9 @@ public final class ProgressPrinter implements DownloadListener {
                     + (v.sha256() == null ? "" : " sha256 " + v.sha256());
         } else if (e instanceof DownloadEvent.Completed c) {
             text = e.label() + ": done -> " + c.path();
-        } else if (e instanceof DownloadEvent.Failed f) {
-            text = e.label() + (f.code() == 130 ? ": stopped: " : ": failed: ") + f.message();
         }
-        // Reasons and messages carry server text (headers, error bodies): never raw to the terminal.
+        // A failure is not printed here: the command reports it once, as one line on stderr.
+        // Reasons carry server text (headers, error bodies): never raw to the terminal.
         return java.util.Optional.ofNullable(dev.modeldepot.core.Printable.of(text));
     }
 }

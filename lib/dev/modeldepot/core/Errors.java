@@ -20,6 +20,11 @@ public final class Errors {
         return ExitCode.FAILED;
     }
 
+    /** EROFS, as the JDK reports it (the reason is the C library's text). */
+    public static boolean isReadOnly(FileSystemException e) {
+        return e.getReason() != null && e.getReason().toLowerCase(java.util.Locale.ROOT).contains("read-only file system");
+    }
+
     /** One sentence describing a throwable, with no stack trace and no secrets. */
     public static String messageOf(Throwable ex) {
         if (ex instanceof DepotException) {
@@ -32,7 +37,10 @@ public final class Errors {
             return "no such file: " + e.getFile();
         }
         if (ex instanceof AccessDeniedException e) {
-            return "permission denied: " + e.getFile();
+            return "cannot write " + e.getFile() + ": permission denied";
+        }
+        if (ex instanceof FileSystemException e && isReadOnly(e)) {
+            return "cannot write " + e.getFile() + ": read-only file system";
         }
         if (ex instanceof FileSystemException e) {
             return e.getFile() + ": " + (e.getReason() == null ? "file system error" : e.getReason());

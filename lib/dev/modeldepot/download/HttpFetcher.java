@@ -26,6 +26,8 @@ public final class HttpFetcher {
     private final DownloadSettings settings;
     private final URI primary;
     private final TokenScope scope;
+    /** Set by the first response: after that, a refused connection is a server restarting, worth retrying. */
+    private volatile boolean answered;
 
     /** {@code primary} is the URL being fetched (the request's or a mirror's), {@code home} the request's own URL. */
     HttpFetcher(DownloadSettings settings, URI primary, URI home) {
@@ -87,8 +89,13 @@ public final class HttpFetcher {
                 // The JDK refuses some headers this way, e.g. "Content-Length: abc".
                 throw new FetchException(FetchException.Kind.PERMANENT, host(uri) + " sent an unreadable response header (" + describe(e) + ")");
             } catch (IOException e) {
+                String unreachable = answered ? null : unreachable(e, uri);
+                if (unreachable != null) {
+                    throw new FetchException(FetchException.Kind.PERMANENT, unreachable);
+                }
                 throw new FetchException(FetchException.Kind.RETRY, "connection to " + host(uri) + " failed (" + describe(e) + ")");
             }
+            answered = true;
             int status = response.statusCode();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 response.body().cancel();
@@ -146,6 +153,22 @@ public final class HttpFetcher {
 
     static String host(URI u) {
         return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    }
+
+    /**
+     * A host that cannot be resolved, or refuses the very first connection, will not answer the
+     * next seven tries either: say so in seconds instead of retrying for a minute.
+     */
+    static String unreachable(IOException e, URI uri) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "cannot resolve " + uri.getHost() + " (offline? set HF_ENDPOINT, a proxy, or use --offline)";
+            }
+        }
+        if (e instanceof java.net.ConnectException) { // the JDK's client leaves "Connection refused" out of it
+            return "cannot connect to " + host(uri) + ": connection refused (is the server up? offline? set HF_ENDPOINT, a proxy, or use --offline)";
+        }
+        return null;
     }
 
     static String describe(Throwable e) {

@@ -101,6 +101,19 @@ class DownloadCommandTest {
     }
 
     @Test
+    void theLastJsonEventOfARegistryDownloadNamesTheReadableFolder() throws Exception {
+        Run r = run(Map.of(), "--json", "tiny");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        JsonNode done = Json.MAPPER.readTree(lines[lines.length - 1]);
+        assertEquals("done", done.get("event").asText(), r.out());
+        assertEquals("tiny", done.get("id").asText());
+        assertEquals("q4", done.get("variant").asText());
+        assertEquals("ready", done.get("state").asText());
+        assertEquals(dir.resolve("store/models/tiny/q4").toString(), done.get("path").asText());
+    }
+
+    @Test
     void registryModelLandsInTheStoreLayoutWithEveryFile() throws Exception {
         Run r = run(Map.of(), "tiny");
         assertEquals(0, r.exitCode(), r.err());
@@ -157,7 +170,7 @@ class DownloadCommandTest {
         Map<String, String> env = new HashMap<>();
         Run r = run(env, "--url", origin.url("/w.gguf").toString(), "--sha256", "0".repeat(64), "-o", dir.resolve("w").toString());
         assertEquals(3, r.exitCode(), r.err());
-        assertTrue(r.out().contains("fetching again from scratch"), r.out());
+        assertTrue(r.err().contains("fetching again from scratch"), r.err());
         assertFalse(Files.exists(dir.resolve("w")));
     }
 }
