@@ -13,6 +13,8 @@
 //SOURCES DownloadCommand.java
 //SOURCES DuCommand.java
 //SOURCES ExportCommand.java
+//SOURCES FileErrorHints.java
+//SOURCES HelpSections.java
 //SOURCES ImportBundleCommand.java
 //SOURCES ImportCommand.java
 //SOURCES ListCommand.java
