@@ -69,6 +69,11 @@ public final class FormatChecks {
             return FormatCheck.failed(format, "not a valid " + format + " file: " + e.getMessage());
         } catch (IOException e) {
             return FormatCheck.failed(format, "cannot read the file: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (RuntimeException e) {
+            // A check that trips over a hostile file (an overflow, an absurd count) judges that file
+            // alone: the other files of the run keep their verdicts.
+            return FormatCheck.failed(format, "not a valid " + format + " file: its structure cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -1,13 +1,16 @@
 package dev.modeldepot.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.verify.PositionalReader.FormatError;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -36,28 +39,32 @@ final class SafetensorsCheck {
         PositionalReader r = new PositionalReader(ch, size, 1 << 16);
         long headerLength = r.i64("header length");
         if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
-            throw new FormatError("header length " + Long.toUnsignedString(headerLength) + " does not fit in the file (" + size + " bytes)");
+            throw new FormatError("header length " + Long.toUnsignedString(headerLength) + " does not fit in the file (" + size + " bytes)"
+                    + (headerLength > MAX_HEADER ? " or is over the format's limit of 100 MB" : ""));
         }
-        byte[] header = r.bytes((int) headerLength, "JSON header");
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(header);
-        } catch (IOException e) {
+        // Streamed, never read whole: a header near the 100 MB limit parsed into a tree takes GBs.
+        List<Span> spans = new ArrayList<>();
+        InputStream in = new BufferedInputStream(Channels.newInputStream(ch.position(8)), 1 << 16);
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(new BoundedInput(in, headerLength))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new FormatError("the header is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("__metadata__")) {
+                    checkMetadata(p);
+                } else {
+                    spans.add(tensor(name, p));
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new FormatError("the JSON header does not parse");
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new FormatError("the JSON header does not parse");
         }
-        if (root == null || !root.isObject()) {
-            throw new FormatError("the header is not a JSON object");
-        }
         long dataSize = size - 8 - headerLength;
-        List<Span> spans = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("__metadata__")) {
-                checkMetadata(e.getValue());
-            } else {
-                spans.add(tensor(e.getKey(), e.getValue()));
-            }
-        }
         spans.sort(Comparator.comparingLong(Span::begin).thenComparingLong(Span::end));
         long expected = 0;
         for (Span s : spans) {
@@ -75,44 +82,123 @@ final class SafetensorsCheck {
         return "safetensors, " + spans.size() + " tensors, data contiguous and ending at the end of the file";
     }
 
-    private static void checkMetadata(JsonNode metadata) throws FormatError {
-        if (!metadata.isObject()) {
+    private static void checkMetadata(JsonParser p) throws IOException, FormatError {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new FormatError("__metadata__ is not an object");
         }
-        for (Iterator<JsonNode> it = metadata.elements(); it.hasNext(); ) {
-            if (!it.next().isTextual()) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatError("__metadata__ values must be strings");
             }
         }
     }
 
-    private static Span tensor(String name, JsonNode t) throws FormatError {
-        if (!t.isObject() || !t.path("dtype").isTextual() || !t.path("shape").isArray() || !t.path("data_offsets").isArray()) {
+    /** One tensor's entry, read field by field: the shape's product is computed, never stored. */
+    private static Span tensor(String name, JsonParser p) throws IOException, FormatError {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new FormatError("tensor " + name + " lacks dtype, shape or data_offsets");
         }
-        Integer bytes = DTYPE_BYTES.get(t.get("dtype").asText());
-        if (bytes == null) {
-            throw new FormatError("tensor " + name + " has an unknown dtype " + t.get("dtype").asText());
-        }
-        long elements = 1;
-        for (JsonNode dim : t.get("shape")) {
-            if (!dim.canConvertToExactIntegral() || dim.asLong() < 0) {
-                throw new FormatError("tensor " + name + " has a bad shape " + t.get("shape"));
+        String dtype = null;
+        long elements = -1;
+        long begin = -1;
+        long end = -1;
+        boolean overflow = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "dtype" -> dtype = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "shape" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new FormatError("tensor " + name + " has a bad shape");
+                    }
+                    elements = 1;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                || p.getLongValue() < 0) {
+                            throw new FormatError("tensor " + name + " has a bad shape");
+                        }
+                        try {
+                            elements = Math.multiplyExact(elements, p.getLongValue());
+                        } catch (ArithmeticException e) {
+                            overflow = true;
+                        }
+                    }
+                }
+                case "data_offsets" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new FormatError("tensor " + name + " has bad data_offsets");
+                    }
+                    long[] o = new long[2];
+                    int n = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || n == 2) {
+                            throw new FormatError("tensor " + name + " has bad data_offsets");
+                        }
+                        o[n++] = p.getLongValue();
+                    }
+                    if (n != 2) {
+                        throw new FormatError("tensor " + name + " has bad data_offsets");
+                    }
+                    begin = o[0];
+                    end = o[1];
+                }
+                default -> p.skipChildren();
             }
-            elements = Math.multiplyExact(elements, dim.asLong());
         }
-        JsonNode offsets = t.get("data_offsets");
-        if (offsets.size() != 2 || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
-            throw new FormatError("tensor " + name + " has bad data_offsets " + offsets);
+        if (dtype == null || elements < 0 || begin == -1 && end == -1) {
+            throw new FormatError("tensor " + name + " lacks dtype, shape or data_offsets");
         }
-        long begin = offsets.get(0).asLong();
-        long end = offsets.get(1).asLong();
+        Integer bytes = DTYPE_BYTES.get(dtype);
+        if (bytes == null) {
+            throw new FormatError("tensor " + name + " has an unknown dtype " + dtype);
+        }
         if (begin < 0 || end < begin) {
-            throw new FormatError("tensor " + name + " has data_offsets out of order " + offsets);
+            throw new FormatError("tensor " + name + " has data_offsets out of order [" + begin + ", " + end + "]");
         }
-        if (bytes > 0 && end - begin != elements * bytes) {
-            throw new FormatError("tensor " + name + " holds " + (end - begin) + " bytes but its dtype and shape need " + elements * bytes);
+        if (overflow || bytes > 0 && (elements > Long.MAX_VALUE / bytes || end - begin != elements * bytes)) {
+            throw new FormatError("tensor " + name + " holds " + (end - begin) + " bytes but its dtype and shape need "
+                    + (overflow || elements > Long.MAX_VALUE / Math.max(1, bytes) ? "more than 2^63" : String.valueOf(elements * bytes)));
         }
         return new Span(name, begin, end);
+    }
+
+    /** Stops the JSON parser at the header's end: the tensor data after it is not JSON. */
+    private static final class BoundedInput extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInput(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // The channel belongs to the caller.
+        }
     }
 }
