@@ -50,7 +50,8 @@ final class Installer {
         StoreLayout layout = store.layout();
         layout.create();
         String key = ref.key();
-        try (var variantLock = store.locks().acquire(StoreLocks.variant(ref.model().id(), ref.variant().id()), "the lock on " + key)) {
+        // Another process installing this variant holds it for the whole install: wait while it makes progress.
+        try (var variantLock = new HolderWait(store, store.fetchWait()).variant(ref, listener, cancel)) {
             VariantMeta meta = store.loadOrRebuildLocked(ref).orElseGet(() -> store.freshMeta(ref));
             meta = store.withRegistryFiles(meta, ref).withRegistry(store.registryLabel()).withApp(app, true).withState(VariantMeta.INSTALLING, meta.downloadedAt());
             store.metas().write(meta);
@@ -115,7 +116,8 @@ final class Installer {
             }
             return fileMeta(f, recorded, result, link, Stamp.of(blob, null, store.clock().instant()));
         }
-        try (var blobLock = store.locks().acquireLong(StoreLocks.blob(f.sha256()), "the download of " + label)) {
+        var watched = new HolderWait.Watched(label, layout.partialDir(ref, f), f.size());
+        try (var blobLock = new HolderWait(store, store.fetchWait()).blob(f.sha256(), watched, listener, cancel)) {
             Stamp stamp = null;
             DownloadResult result = null;
             boolean present = false;

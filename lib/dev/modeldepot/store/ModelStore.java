@@ -37,7 +37,7 @@ public final class ModelStore {
         this.layout = new StoreLayout(root);
         this.clock = clock;
         this.options = options;
-        this.locks = new StoreLocks(layout, options.lockWait(), options.fetchWait());
+        this.locks = new StoreLocks(layout, options.lockWait());
         this.metas = new MetaStore(layout, clock, this::warn, cache);
     }
 
@@ -267,6 +267,11 @@ public final class ModelStore {
 
     MetaStore metas() {
         return metas;
+    }
+
+    /** How long an install waits for another process's download of the same blob that makes no progress. */
+    java.time.Duration fetchWait() {
+        return options.fetchWait();
     }
 
     Linker linker() {

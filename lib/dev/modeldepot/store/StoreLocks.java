@@ -32,13 +32,14 @@ public final class StoreLocks {
 
     private final StoreLayout layout;
     private final Duration maxWait;
-    private final Duration longWait;
 
-    /** {@code maxWait} bounds bookkeeping waits; {@code longWait} bounds waiting for another process's download. */
-    public StoreLocks(StoreLayout layout, Duration maxWait, Duration longWait) {
+    /**
+     * {@code maxWait} bounds bookkeeping waits. Waiting for another process's download of a blob is
+     * not a lock wait with a deadline: {@link BlobWait} watches that download's progress instead.
+     */
+    public StoreLocks(StoreLayout layout, Duration maxWait) {
         this.layout = layout;
         this.maxWait = maxWait;
-        this.longWait = longWait;
     }
 
     public static String store() {
@@ -56,11 +57,6 @@ public final class StoreLocks {
     /** Waits at most maxWait for the lock; {@code what} names it in the "busy" message. */
     public Held acquire(String name, String what) {
         return acquire(name, what, maxWait);
-    }
-
-    /** As {@link #acquire}, bounded by the long wait: for a blob another process may be downloading. */
-    public Held acquireLong(String name, String what) {
-        return acquire(name, what, longWait);
     }
 
     private Held acquire(String name, String what, Duration maxWait) {

@@ -6,12 +6,13 @@ import java.util.Map;
 /**
  * How a store is opened: the link strategy, the Hugging Face cache to reuse (null for none), how
  * long bookkeeping waits for a lock, and how long an install waits for another process that is
- * downloading the same blob.
+ * downloading the same blob <em>without making progress</em> (while it makes progress, the wait
+ * goes on; when it dies, this one takes over).
  */
 public record StoreOptions(Linker linker, HfCache hfCache, Duration lockWait, Duration fetchWait) {
     public static StoreOptions defaults(Map<String, String> env) {
         return new StoreOptions(Linker.system(), HfCache.fromEnv(env, System.getProperty("user.home")),
-                Duration.ofSeconds(30), Duration.ofHours(12));
+                Duration.ofSeconds(30), Duration.ofMinutes(10));
     }
 
     public StoreOptions withLinker(Linker l) {

@@ -19,7 +19,7 @@ class StoreLocksTest {
 
     @Test
     void aHeldLockMakesOthersWaitABoundedTimeThenSayTheStoreIsBusy() throws Exception {
-        StoreLocks locks = new StoreLocks(new StoreLayout(tmp), Duration.ofMillis(200), Duration.ofMillis(300));
+        StoreLocks locks = new StoreLocks(new StoreLayout(tmp), Duration.ofMillis(200));
         try (var held = locks.acquire(StoreLocks.variant("alpha", "q4"), "the lock on alpha:q4")) {
             assertTrue(locks.isHeld(StoreLocks.variant("alpha", "q4")));
             assertTrue(locks.tryAcquire(StoreLocks.variant("alpha", "q4")).isEmpty());

@@ -95,6 +95,52 @@ class TwoProcessTest {
         assertEquals(State.READY, fx.store().status(fx.ref("alpha:q4"), true).state());
     }
 
+    /**
+     * Issue 11, item 1: the second process waits, showing the first one's progress from its
+     * partial's state file; when the first is killed with -9 it takes over and resumes.
+     */
+    @Test
+    void aSecondProcessShowsTheFirstOnesProgressThenTakesOverWhenItIsKilled() throws Exception {
+        byte[] body = dev.modeldepot.testing.FaultOrigin.randomBytes(4 << 20, 11);
+        try (var origin = dev.modeldepot.testing.FaultOrigin.start()) {
+            var served = origin.serve("/m.gguf", body).bytesPerSecond(32 << 10);
+            Path registry = OneFile.registry(tmp, "one.json", origin.url("/m.gguf"), body);
+            var ref = OneFile.ref(registry);
+            Path partialDir = fx.store().layout().partialDir(ref, ref.variant().files().get(0));
+            Child a = start("engine", fx.storeRoot.toString(), registry.toString(), "m:q");
+            awaitTrue(() -> dev.modeldepot.download.PartialProgress.of(partialDir).bytes() > 100_000, "the first download is under way");
+
+            Child b = start("engine", fx.storeRoot.toString(), registry.toString(), "m:q");
+            awaitTrue(() -> b.stdout().lines().anyMatch(l -> l.startsWith("Progress bytes=") && !l.equals("Progress bytes=0")),
+                    "the second process shows the first one's progress (" + b.stdout() + b.stderr() + ")");
+            assertFalse(b.stdout().contains("Started"), "it did not start a download of its own: " + b.stdout());
+
+            a.process().destroyForcibly();
+            assertTrue(a.process().waitFor(30, TimeUnit.SECONDS));
+            served.bytesPerSecond(0); // the rest at full speed: the test is about who fetches what, not how fast
+            assertEquals(0, b.await(), b.stderr() + b.stdout());
+            List<String> lines = b.stdout().lines().toList();
+            assertEquals(1, lines.stream().filter(l -> l.contains("another process is downloading")).count(),
+                    "one note that it waits, then progress: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("taking over its partial download")), lines.toString());
+            long resumedAt = lines.stream().filter(l -> l.startsWith("Started bytes=")).mapToLong(l -> Long.parseLong(l.substring(14))).findFirst().orElse(-1);
+            assertTrue(resumedAt > 100_000, "the second process resumed the first one's partial: " + lines);
+            assertArrayEquals(body, Files.readAllBytes(fx.storeRoot.resolve("models/m/q/m.gguf")));
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!check.ok()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void pruneAndListDuringAnInstallNeverTouchWhatTheInstallNeeds() throws Exception {
         fx.store().install(fx.ref("beta"), new HttpFetcher(), dev.modeldepot.download.DownloadListener.NONE, new dev.modeldepot.download.Cancellation(), null);
