@@ -31,10 +31,9 @@ class DeleteCommand implements Callable<Integer> {
         String name = app.resolve(common);
         ModelStore store = CommandSupport.open(common);
         String[] mv = CommandSupport.storedVariant(common, store, model);
-        long before = store.usage();
-        store.delete(mv[0], mv[1], name, force);
+        long freed = store.delete(mv[0], mv[1], name, force);
         CommandSupport.printWarnings(common.console(), store);
-        common.console().info("deleted " + mv[0] + ":" + mv[1] + " (freed " + dev.modeldepot.core.Sizes.human(Math.max(0, before - store.usage())) + ")");
+        common.console().info("deleted " + mv[0] + ":" + mv[1] + " (freed " + dev.modeldepot.core.Sizes.human(freed) + ")");
         return 0;
     }
 }

@@ -12,9 +12,53 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class BlobFiles {
     private BlobFiles() {}
 
-    /** Verified blobs are read-only so that a program opening the readable path cannot alter them. */
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READ_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--");
+
+    /**
+     * Verified blobs are read-only (0444, however they arrived: downloaded, imported or copied from
+     * a Hugging Face cache) so that a program opening the readable path cannot alter them.
+     */
     static void makeReadOnly(Path file) {
-        file.toFile().setWritable(false, false);
+        try {
+            Files.setPosixFilePermissions(file, READ_ONLY);
+        } catch (UnsupportedOperationException | IOException e) {
+            file.toFile().setWritable(false, false); // Windows: the read-only attribute
+        }
+    }
+
+    /**
+     * Copies {@code source} to a new file {@code dest} after checking there is room, with
+     * FileChannel.transferTo (the kernel copies; no byte passes through the heap).
+     */
+    static void copy(Path source, Path dest, long size) throws IOException {
+        long free = Files.getFileStore(dest.getParent()).getUsableSpace();
+        if (free >= 0 && free < size) {
+            throw dev.modeldepot.core.DepotException.failed("not enough free space in " + dest.getParent() + " to copy " + source
+                    + ": it needs " + dev.modeldepot.core.Sizes.human(size) + " but " + dev.modeldepot.core.Sizes.human(free) + " is free");
+        }
+        try (var in = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.READ);
+             var out = java.nio.channels.FileChannel.open(dest, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            long done = 0;
+            long total = in.size();
+            while (done < total) {
+                done += in.transferTo(done, total - done, out);
+            }
+            out.force(true);
+        }
+    }
+
+    /** Bytes deleting this file frees: none while another hard link (outside our tree) keeps its inode. */
+    static long freedBy(Path file) {
+        try {
+            Object links = Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (links instanceof Integer n && n > 1) {
+                return 0;
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // No link count on this file system: count its size.
+        }
+        return sizeOf(file);
     }
 
     /**

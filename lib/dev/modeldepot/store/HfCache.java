@@ -59,6 +59,53 @@ public final class HfCache {
         }
     }
 
+    /**
+     * The file a Hugging Face resolve URL ({@code .../ORG/NAME/resolve/REVISION/PATH}) names, as
+     * this cache holds it: {@code snapshots/<commit>/PATH}, the commit read from {@code refs/REVISION}
+     * unless the revision is one. Small git files are stored under their git SHA-1, which no
+     * registry sha256 matches, so this is how they are found; the caller still hashes the bytes.
+     */
+    public Optional<Path> findByUrl(java.net.URI url) {
+        if (url == null || url.getPath() == null || !Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        String path = url.getPath();
+        int at = path.indexOf("/resolve/");
+        if (at <= 0) {
+            return Optional.empty();
+        }
+        String[] repo = path.substring(1, at).split("/");
+        String kind = "models";
+        int from = 0;
+        if (repo.length == 3 && (repo[0].equals("datasets") || repo[0].equals("spaces"))) {
+            kind = repo[0];
+            from = 1;
+        }
+        if (repo.length - from < 1 || repo.length - from > 2) {
+            return Optional.empty();
+        }
+        String[] rest = path.substring(at + "/resolve/".length()).split("/", 2);
+        if (rest.length < 2 || rest[1].isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path repoDir = root.resolve(kind + "--" + String.join("--", java.util.Arrays.copyOfRange(repo, from, repo.length)));
+            String commit = rest[0].matches("[0-9a-f]{40}") ? rest[0] : Files.readString(repoDir.resolve("refs").resolve(rest[0])).trim();
+            if (!commit.matches("[0-9a-f]{40}")) {
+                return Optional.empty();
+            }
+            Path snapshot = repoDir.resolve("snapshots").resolve(commit);
+            Path file = snapshot.resolve(rest[1]).normalize();
+            if (!file.startsWith(snapshot) || !Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            // A snapshot entry links into this repo's blobs; anything leading elsewhere is not the cache's file.
+            return file.toRealPath().startsWith(repoDir.toRealPath()) ? Optional.of(file) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static boolean notBlank(String s) {
         return s != null && !s.isBlank();
     }

@@ -200,33 +200,31 @@ final class Installer {
         return result;
     }
 
-    /** Takes a blob from the Hugging Face cache: a hard link (else a copy) made in our tree, verified, renamed in. */
+    /**
+     * Takes a file from the Hugging Face cache: an LFS blob named by the sha256, else the file at
+     * the resolve URL's revision path (small git files are named by their SHA-1 there). Always a
+     * copy, verified, then renamed in and made read-only: a hard link would share a writable inode
+     * with their cache (a write through our readable path would corrupt it) and change its link
+     * count; a symlink would leave their file writable through ours.
+     */
     private boolean adoptFromHf(ModelFile f, Path blob, String label, DownloadListener listener) throws IOException {
-        Path source = store.hfCache().findBlob(f.sha256()).orElse(null);
-        if (source == null) {
+        HfCache hf = store.hfCache();
+        Path source = hf.findBlob(f.sha256()).or(() -> hf.findByUrl(f.url())).orElse(null);
+        if (source == null || Files.size(source) != f.size()) {
             return false;
         }
         Path tmp = store.layout().partial().resolve(".hf-" + f.sha256() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Files.createDirectories(tmp.getParent());
-        boolean linked = false;
         try {
-            try {
-                Files.createLink(tmp, source);
-                linked = true;
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(source, tmp);
-            }
+            BlobFiles.copy(source, tmp, f.size());
             String actual = Hashing.sha256(tmp);
             if (!actual.equals(f.sha256()) || Files.size(tmp) != f.size()) {
-                store.warn("the Hugging Face cache blob " + source + " does not match its name; downloading " + label + " instead");
+                store.warn("the Hugging Face cache file " + source + " does not match its name or the registry's sha256; downloading " + label + " instead");
                 return false;
             }
             Files.createDirectories(blob.getParent());
             AtomicFiles.move(tmp, blob);
-            if (!linked) {
-                // A hard link shares its mode with the cache's file, which we must not change.
-                BlobFiles.makeReadOnly(blob);
-            }
+            BlobFiles.makeReadOnly(blob);
             if (listener != null) {
                 listener.onEvent(new DownloadEvent.Verified(label, f.sha256(), f.size()));
                 listener.onEvent(new DownloadEvent.Completed(label, blob, f.size()));

@@ -225,9 +225,12 @@ public final class ModelStore {
         }
     }
 
-    /** Deletes a variant; refuses (exit 1, naming them) while other apps pin it, unless forced. */
-    public void delete(String model, String variant, String app, boolean force) throws IOException {
-        new Pruner(this).delete(model, variant, app, force);
+    /**
+     * Deletes a variant; refuses (exit 1, naming them) while other apps pin it, unless forced.
+     * Returns the bytes actually freed (a blob still used or linked elsewhere frees nothing).
+     */
+    public long delete(String model, String variant, String app, boolean force) throws IOException {
+        return new Pruner(this).delete(model, variant, app, force);
     }
 
     /** Orphan blobs, stale partials, then LRU unpinned variants down to {@code maxSize} (else the budget). */

@@ -41,10 +41,15 @@ public final class Pruner {
         this.layout = store.layout();
     }
 
-    /** Deletes a variant; refuses (exit 1, naming the apps) while an app other than {@code app} pins it. */
-    void delete(String model, String variant, String app, boolean force) throws IOException {
+    /**
+     * Deletes a variant; refuses (exit 1, naming the apps) while an app other than {@code app} pins
+     * it. Returns the bytes actually freed: a blob another variant still uses, or one still hard-linked
+     * outside the store, frees nothing.
+     */
+    long delete(String model, String variant, String app, boolean force) throws IOException {
         String key = model + ":" + variant;
         Set<String> shas;
+        long freed;
         try (var lock = store.locks().acquire(StoreLocks.variant(model, variant), "the lock on " + key)) {
             VariantMeta meta = store.meta(model, variant).orElse(null);
             Path dir = layout.variantDir(model, variant);
@@ -58,10 +63,23 @@ public final class Pruner {
                             + "; it stays (use --force to delete it anyway)");
                 }
             }
+            freed = unverifiedFreed(model, variant);
             shas = removeVariantLocked(model, variant, meta);
         }
         try (var storeLock = store.locks().acquire(StoreLocks.store(), "the store lock")) {
-            sweepBlobs(shas, false, new ArrayList<>(), null);
+            List<Action> swept = new ArrayList<>();
+            sweepBlobs(shas, false, swept, null);
+            return freed + swept.stream().mapToLong(Action::bytes).sum();
+        }
+    }
+
+    private long unverifiedFreed(String model, String variant) throws IOException {
+        Path dir = layout.unverifiedBlobs().resolve(model).resolve(variant);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(BlobFiles::freedBy).sum();
         }
     }
 
@@ -158,7 +176,7 @@ public final class Pruner {
                 continue;
             }
             try (var held = lock.get()) {
-                actions.add(new Action("orphan-blob", sha, BlobFiles.sizeOf(blob)));
+                actions.add(new Action("orphan-blob", sha, BlobFiles.freedBy(blob)));
                 if (!dryRun) {
                     BlobFiles.delete(blob);
                 }
