@@ -49,6 +49,7 @@ class DuCommand implements Callable<Integer> {
         }
         long total = store.usage();
         long partial = store.partialBytes();
+        long quarantined = store.quarantine().bytes();
         long free = store.freeSpace();
         Console console = common.console();
         CommandSupport.printWarnings(console, store);
@@ -58,6 +59,7 @@ class DuCommand implements Callable<Integer> {
             out.put("models", models);
             out.put("total", total);
             out.put("partial", partial);
+            out.put("quarantine", quarantined);
             out.put("budget", budget);
             out.put("overBudget", budget > 0 && total > budget);
             out.put("freeDisk", free);
@@ -73,7 +75,8 @@ class DuCommand implements Callable<Integer> {
                     CommandSupport.when((java.time.Instant) r.get("lastUsed"))});
         }
         CommandSupport.table(rows).forEach(console::info);
-        console.info("total " + Sizes.human(total) + " on disk (shared files counted once; partial downloads " + Sizes.human(partial) + ")"
+        console.info("total " + Sizes.human(total) + " on disk (shared files counted once; partial downloads " + Sizes.human(partial)
+                + " as kept so far; quarantine " + Sizes.human(quarantined) + ")"
                 + (budget > 0 ? " of a " + Sizes.human(budget) + " budget" : ", no budget set") + "; free disk " + Sizes.human(free));
         if (budget > 0 && total > budget) {
             console.warn("the store is " + Sizes.human(total - budget) + " over its budget; run: model-store prune");

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         subcommands = {RegistryCommand.class, ListCommand.class, PathCommand.class, ImportCommand.class,
                 PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class,
                 ExportCommand.class, ImportBundleCommand.class,
+                QuarantineCommand.class,
                 dev.modeldepot.cli.ServeCommand.class})
 public class ModelStoreCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin

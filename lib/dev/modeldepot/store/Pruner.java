@@ -33,6 +33,9 @@ public final class Pruner {
         }
     }
 
+    /** How long prune keeps quarantined files for inspection (model-store quarantine clear removes them sooner). */
+    static final Duration QUARANTINE_KEPT = Duration.ofDays(7);
+
     private final ModelStore store;
     private final StoreLayout layout;
 
@@ -97,6 +100,9 @@ public final class Pruner {
                 sweepBlobs(blobs, dryRun, actions, metas);
             }
             prunePartials(referenced(metas), olderThan, dryRun, actions);
+            for (Quarantine.Entry q : store.quarantine().clear(QUARANTINE_KEPT, dryRun)) {
+                actions.add(new Action("quarantine", q.name(), q.bytes()));
+            }
             long target = maxSize != null ? maxSize : store.settings().budgetBytes() > 0 ? store.settings().budgetBytes() : -1;
             long usage = before - actions.stream().mapToLong(Action::bytes).sum();
             Instant cutoff = olderThan == null ? null : store.clock().instant().minus(olderThan);
