@@ -24,13 +24,21 @@ import java.util.List;
  * @param segmentSize   how the file was cut, so segments line up again
  * @param completed     byte ranges [from, to) already on disk
  * @param hashedBytes   how far the hash had got (informational: the digest itself is recomputed on resume)
+ * @param sha256        the expected SHA-256 of the whole file, null when the request gave none: the
+ *                      partial belongs to it, so another URL for the same SHA-256 may resume it
  */
 record PartialState(int version, String url, String urlHash, long size, String etag, String lastModified,
-                    long segmentSize, List<long[]> completed, long hashedBytes) {
+                    long segmentSize, List<long[]> completed, long hashedBytes, String sha256) {
     static final int VERSION = 1;
 
     PartialState {
         completed = completed == null ? List.of() : List.copyOf(completed);
+    }
+
+    /** A state that does not say which file it is for (written before sha256 was recorded). */
+    PartialState(int version, String url, String urlHash, long size, String etag, String lastModified,
+                 long segmentSize, List<long[]> completed, long hashedBytes) {
+        this(version, url, urlHash, size, etag, lastModified, segmentSize, completed, hashedBytes, null);
     }
 
     @JsonIgnore
@@ -74,7 +82,7 @@ record PartialState(int version, String url, String urlHash, long size, String e
         for (int i = 0; i < completed.size(); i++) {
             b.append(i == 0 ? "" : ",").append('[').append(completed.get(i)[0]).append(',').append(completed.get(i)[1]).append(']');
         }
-        return b.append("],\"hashedBytes\":").append(hashedBytes).append('}').toString();
+        return b.append("],\"hashedBytes\":").append(hashedBytes).append(",\"sha256\":").append(quote(sha256)).append('}').toString();
     }
 
     private static String quote(String s) {

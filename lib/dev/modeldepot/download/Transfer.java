@@ -126,7 +126,9 @@ final class Transfer {
         stop = new AtomicBoolean();
         fatal = new AtomicReference<>();
         PartialState state = PartialState.load(stateFile);
-        if (state != null && (!state.urlHash().equals(PartialState.hash(url.toString())) || !Files.exists(part))) {
+        // A partial belongs to its target and expected SHA-256: from another URL it may still be resumed, once checked.
+        boolean otherUrl = state != null && !state.urlHash().equals(PartialState.hash(url.toString()));
+        if (state != null && (!Files.exists(part) || (otherUrl && !ResumeCheck.sameTarget(state, request)))) {
             state = null;
         }
         Probe.Remote remote = Probe.run(this, url, forceSingle, cancel);
@@ -138,7 +140,14 @@ final class Transfer {
         if (request.expectedSize() >= 0 && size >= 0 && size != request.expectedSize()) {
             throw new FetchException(Kind.MISMATCH, "the server has " + size + " bytes for " + request.label() + " but " + request.expectedSize() + " were expected");
         }
-        if (state != null && (!ranges || state.size() != size || !java.util.Objects.equals(state.etag(), etag)
+        if (state != null && otherUrl) {
+            String how = ranges && state.size() == size ? ResumeCheck.validate(this, url, state, etag, part) : null;
+            listener.onEvent(new DownloadEvent.Retry(request.label(), 0, how != null ? how
+                    : "the partial was kept from another URL whose bytes this server does not confirm; starting over", 0));
+            if (how == null) {
+                state = null;
+            }
+        } else if (state != null && (!ranges || state.size() != size || !java.util.Objects.equals(state.etag(), etag)
                 || (etag == null && !java.util.Objects.equals(state.lastModified(), lastModified)))) {
             listener.onEvent(new DownloadEvent.Retry(request.label(), 1, ranges
                     ? "the file changed on the server since the partial download; starting over" : "the server cannot resume; starting over", 0));
@@ -311,7 +320,7 @@ final class Transfer {
         }
         savedBytes = bytes;
         new PartialState(PartialState.VERSION, Redact.url(url), PartialState.hash(url.toString()), size, etag, lastModified,
-                segments.segmentSize, segments.completedRanges(), hasher == null ? 0 : hasher.hashed()).save(stateFile);
+                segments.segmentSize, segments.completedRanges(), hasher == null ? 0 : hasher.hashed(), request.sha256()).save(stateFile);
     }
 
     private void saveQuietly(PrefixHasher hasher) {
