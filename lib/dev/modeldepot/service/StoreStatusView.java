@@ -29,7 +29,8 @@ public final class StoreStatusView implements StoreView {
     @Override
     public boolean inStore(VariantRef ref) {
         try {
-            return store.status(ref, false).usable();
+            // Stamps and sizes only: this runs in an HTTP handler, which must never hash a blob.
+            return store.statusFromStamps(ref).usable();
         } catch (DepotException e) {
             // An unreadable store or a variant busy beyond the lock wait: not known to be there.
             return false;

@@ -104,6 +104,20 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * The status from stamps and sizes only, never hashing and never waiting for a lock: what the
+     * service's HTTP handlers and the dashboard ask. A blob whose stamp no longer matches reads
+     * {@code unverified} here; {@link #status} with a worker's time to spare hashes it.
+     */
+    public VariantStatus statusFromStamps(VariantRef ref) {
+        try {
+            VariantMeta meta = metas.read(ref.model().id(), ref.variant().id()).meta();
+            return new StatusChecker(layout, clock).check(ref, meta, knownStamps(), false, true).status();
+        } catch (IOException e) {
+            throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Path to the stamp the store holds for each file of a variant (see {@link StampRecords}). */
     public Map<String, Stamp> stamps(VariantRef ref) {
         try {

@@ -34,6 +34,15 @@ final class StatusChecker {
     record Result(VariantStatus status, Map<String, Stamp> newStamps) {}
 
     Result check(VariantRef ref, VariantMeta meta, Map<String, Stamp> knownStamps, boolean deep) throws IOException {
+        return check(ref, meta, knownStamps, deep, false);
+    }
+
+    /**
+     * With {@code stampsOnly}, nothing is hashed: a blob of the right size whose stamp no longer
+     * matches is reported unverified (for HTTP handlers and screen threads, which must answer in
+     * milliseconds; hashing belongs to verify jobs on a worker).
+     */
+    Result check(VariantRef ref, VariantMeta meta, Map<String, Stamp> knownStamps, boolean deep, boolean stampsOnly) throws IOException {
         List<FileStatus> files = new ArrayList<>();
         Map<String, Stamp> newStamps = new java.util.HashMap<>();
         Instant oldest = null;
@@ -53,6 +62,9 @@ final class StatusChecker {
                     fs = f.sha256().equals(stamp.sha256()) ? new FileStatus(f.path(), State.READY, f.size(), size, null)
                             : new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "sha256 mismatch: found " + stamp.sha256()
                             + " (full check at " + stamp.verifiedAt() + ", unchanged since)");
+                } else if (stampsOnly) {
+                    fs = new FileStatus(f.path(), State.UNVERIFIED, f.size(), size,
+                            "changed since its last full check; not hashed here (run check-models or verify-model-integrity)");
                 } else {
                     String actual = Hashing.sha256(blob);
                     Stamp seen = Stamp.of(blob, actual, clock.instant());

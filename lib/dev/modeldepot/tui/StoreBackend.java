@@ -131,7 +131,8 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
     }
 
     private Stored read(VariantRef ref) {
-        VariantStatus status = store.status(ref, false);
+        // Stamps and sizes only: hashing belongs to the verify job, not to a refresh of the screen.
+        VariantStatus status = store.statusFromStamps(ref);
         List<String> apps = store.meta(ref.model().id(), ref.variant().id()).map(VariantMeta::apps).orElse(List.of());
         return new Stored(status, apps);
     }

@@ -67,4 +67,22 @@ class LongRunningStoreTest {
         assertEquals(State.CORRUPT, store.status(fx.ref("alpha:q4"), false).state(), "the changed document was read again");
         assertTrue(store.metas().cache().parses() <= parses + 2, "only the changed document was parsed again");
     }
+
+    /** Issue 11, item 9: what the service's HTTP handlers and the dashboard ask never hashes. */
+    @Test
+    void statusFromStampsNeverHashes() throws Exception {
+        ModelStore store = fx.store();
+        store.install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), null);
+        Path blob = store.layout().blob(fx.sha("alpha-q4.gguf"));
+        Files.setLastModifiedTime(blob, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+        long parses = store.metas().cache().parses();
+
+        VariantStatus quick = store.statusFromStamps(fx.ref("alpha:q4"));
+        assertEquals(State.UNVERIFIED, quick.state(), "changed since its stamp, and not hashed");
+        assertTrue(quick.files().get(0).detail().contains("not hashed here"), quick.toString());
+        assertEquals(parses, store.metas().cache().parses(), "and nothing was recorded");
+
+        assertEquals(State.READY, store.status(fx.ref("alpha:q4"), false).state(), "a full status hashes it and finds it good");
+        assertEquals(State.READY, store.statusFromStamps(fx.ref("alpha:q4")).state(), "and its new stamp serves the quick one");
+    }
 }
