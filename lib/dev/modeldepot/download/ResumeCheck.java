@@ -63,34 +63,29 @@ final class ResumeCheck {
     /** Bytes [from, to) from the new server, or null when it does not answer with exactly them. */
     private static byte[] fetch(Transfer t, URI url, long from, long to) throws FetchException, InterruptedException {
         HttpFetcher.Reply r = t.fetcher.get(url, Map.of("Range", "bytes=" + from + "-" + (to - 1)));
+        BodySink body = r.body();
         try {
             if (r.status() != 206 || !r.header("Content-Range").orElse("").startsWith("bytes " + from + "-" + (to - 1) + "/")) {
                 return null;
             }
-            byte[] out = new byte[(int) (to - from)];
-            int at = 0;
-            while (true) {
-                List<ByteBuffer> chunk = r.body().next(t.settings.stallTimeout().toMillis());
-                if (chunk == null) {
-                    break;
+            ByteBuffer out = ByteBuffer.allocate((int) (to - from));
+            body.start(b -> {
+                if (b.remaining() > out.remaining()) {
+                    throw new IOException("the server sent more than the range asked for");
                 }
-                if (chunk == BodyQueue.NOTHING_YET) {
+                out.put(b);
+            }, false);
+            long deadline = System.nanoTime() + t.settings.stallTimeout().toNanos();
+            while (body.await(100) == BodySink.State.WAITING) {
+                if (System.nanoTime() > deadline) {
                     return null;
                 }
-                for (ByteBuffer b : chunk) {
-                    int n = b.remaining();
-                    if (at + n > out.length) {
-                        return null;
-                    }
-                    b.get(out, at, n);
-                    at += n;
-                }
             }
-            return at == out.length ? out : null;
+            return out.hasRemaining() ? null : out.array();
         } catch (IOException e) {
             return null;
         } finally {
-            r.body().cancel();
+            body.cancel();
         }
     }
 }

@@ -75,12 +75,13 @@ class LongRunningStoreTest {
         store.install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), null);
         Path blob = store.layout().blob(fx.sha("alpha-q4.gguf"));
         Files.setLastModifiedTime(blob, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
-        long parses = store.metas().cache().parses();
+        Path doc = store.layout().metaFile("alpha", "q4");
+        Object before = Files.readAttributes(doc, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
         VariantStatus quick = store.statusFromStamps(fx.ref("alpha:q4"));
         assertEquals(State.UNVERIFIED, quick.state(), "changed since its stamp, and not hashed");
         assertTrue(quick.files().get(0).detail().contains("not hashed here"), quick.toString());
-        assertEquals(parses, store.metas().cache().parses(), "and nothing was recorded");
+        assertEquals(before, Files.readAttributes(doc, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "and nothing was recorded");
 
         assertEquals(State.READY, store.status(fx.ref("alpha:q4"), false).state(), "a full status hashes it and finds it good");
         assertEquals(State.READY, store.statusFromStamps(fx.ref("alpha:q4")).state(), "and its new stamp serves the quick one");

@@ -43,7 +43,7 @@ class ResumeElsewhereTest {
     }
 
     private static DownloadEngine engine() {
-        return new DownloadEngine(DownloadSettings.defaults(Map.of()).withConnections(2).withSegmentSize(MB / 2));
+        return new DownloadEngine(DownloadSettings.defaults(Map.of()).toBuilder().connections(2).segmentSize(MB / 2).build());
     }
 
     /** Starts from the first origin and stops once a third is in, like Ctrl-C. */
