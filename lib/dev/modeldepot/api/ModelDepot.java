@@ -1,5 +1,6 @@
 package dev.modeldepot.api;
 
+import dev.modeldepot.bundle.Bundle;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
@@ -47,9 +49,10 @@ public final class ModelDepot implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Clock clock;
+    private final Bundle bundle;
 
     ModelDepot(Registry registry, ModelStore store, StoreChoice choice, FileFetcher fetcher, String app,
-               ExecutorService executor, boolean ownsExecutor, Clock clock) {
+               ExecutorService executor, boolean ownsExecutor, Clock clock, Bundle bundle) {
         this.registry = registry;
         this.store = store;
         this.choice = choice;
@@ -58,6 +61,12 @@ public final class ModelDepot implements AutoCloseable {
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
         this.clock = clock;
+        this.bundle = bundle;
+    }
+
+    /** The offline bundle installs come from first, if the builder was given one. */
+    public Optional<String> bundleSource() {
+        return Optional.ofNullable(bundle).map(Bundle::where);
     }
 
     public static ModelDepotBuilder builder() {
@@ -231,6 +240,13 @@ public final class ModelDepot implements AutoCloseable {
     public void close() {
         if (ownsExecutor) {
             executor.shutdownNow();
+        }
+        if (bundle != null) {
+            try {
+                bundle.close();
+            } catch (java.io.IOException e) {
+                // Read-only channels: nothing was written that closing could lose.
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.modeldepot.api;
 
+import dev.modeldepot.bundle.Bundle;
+import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Threads;
 import dev.modeldepot.download.DownloadEngine;
@@ -42,6 +44,7 @@ public final class ModelDepotBuilder {
     private StoreOptions storeOptions;
     private FileFetcher fetcher;
     private boolean offline;
+    private Path bundle;
 
     ModelDepotBuilder() {}
 
@@ -122,6 +125,15 @@ public final class ModelDepotBuilder {
         return this;
     }
 
+    /**
+     * An offline bundle (folder, .tar or .tar.part1) that installs come from first, before the
+     * network or the {@link #fetcher}; null for none. Opened (and checked) by {@link #build()}.
+     */
+    public ModelDepotBuilder bundle(Path path) {
+        this.bundle = path;
+        return this;
+    }
+
     /** Never touch the network: a registry URL is refused and nothing is downloaded. */
     public ModelDepotBuilder offline(boolean off) {
         this.offline = off;
@@ -138,9 +150,13 @@ public final class ModelDepotBuilder {
         ModelStore store = ModelStore.open(choice.root(), clock, options).forRegistry(reg);
         FileFetcher files = offline ? FileFetcher.NONE : fetcher != null ? fetcher
                 : Fetchers.of(new DownloadEngine(downloadSettings != null ? downloadSettings : DownloadSettings.defaults(env)));
+        Bundle opened = bundle == null ? null : Bundle.open(bundle.toAbsolutePath().normalize());
+        if (opened != null) {
+            files = new BundleSource(opened, files, BundleSource.HASHER_THREADS, clock);
+        }
         boolean owned = executor == null;
         ExecutorService pool = owned ? Executors.newFixedThreadPool(DEFAULT_THREADS, Threads.daemon("modeldepot")) : executor;
-        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock);
+        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock, opened);
     }
 
     private String registrySourceOrDefault() {

@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -30,9 +30,9 @@ public final class BundleExporter {
     public record Report(List<Path> files, int blobs, long bytes) {}
 
     private final ModelStore store;
-    private final ExecutorService hasher;
+    private final Executor hasher;
 
-    public BundleExporter(ModelStore store, ExecutorService hasher) {
+    public BundleExporter(ModelStore store, Executor hasher) {
         this.store = store;
         this.hasher = hasher;
     }

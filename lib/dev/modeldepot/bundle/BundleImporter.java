@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
  * Installs everything a bundle holds into the store, exactly as a download would (blobs, links,
@@ -34,9 +34,9 @@ public final class BundleImporter {
     public record Report(List<String> variants, int blobsCopied, int blobsPresent, long bytesCopied) {}
 
     private final ModelStore store;
-    private final ExecutorService hasher;
+    private final Executor hasher;
 
-    public BundleImporter(ModelStore store, ExecutorService hasher) {
+    public BundleImporter(ModelStore store, Executor hasher) {
         this.store = store;
         this.hasher = hasher;
     }

@@ -2,6 +2,7 @@ package dev.modeldepot.bundle;
 
 import dev.modeldepot.core.AtomicFiles;
 import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Threads;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
@@ -14,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
  * A bundle as a source of files, in the download engine's contract ({@link FileFetcher}): the
@@ -29,13 +30,16 @@ public final class BundleSource implements FileFetcher {
     static final String COPYING = "bundle.copying";
     static final String VERIFIED = "bundle.verified";
 
+    /** A daemon thread per file copy for the hashing side: a file is gigabytes, a thread is nothing. */
+    public static final Executor HASHER_THREADS = task -> Threads.daemon("bundle-hasher").newThread(task).start();
+
     private final Bundle bundle;
     private final FileFetcher next;
-    private final ExecutorService hasher;
+    private final Executor hasher;
     private final Clock clock;
 
     /** @param next where files the bundle lacks come from; {@link FileFetcher#NONE} for nowhere */
-    public BundleSource(Bundle bundle, FileFetcher next, ExecutorService hasher, Clock clock) {
+    public BundleSource(Bundle bundle, FileFetcher next, Executor hasher, Clock clock) {
         this.bundle = bundle;
         this.next = next;
         this.hasher = hasher;

@@ -5,8 +5,6 @@ import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.core.Json;
@@ -170,16 +168,9 @@ public class CheckModelsCommand implements Callable<Integer> {
             install(store, needed, appName, console, network);
             return;
         }
-        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bundle-hasher");
-            t.setDaemon(true);
-            return t;
-        });
         try (Bundle b = Bundle.open(bundlePath.toAbsolutePath().normalize())) {
             console.info("installing from bundle " + b.where() + " first");
-            install(store, needed, appName, console, new BundleSource(b, network, hasher, store.clock()));
-        } finally {
-            hasher.shutdownNow();
+            install(store, needed, appName, console, new BundleSource(b, network, BundleSource.HASHER_THREADS, store.clock()));
         }
     }
 

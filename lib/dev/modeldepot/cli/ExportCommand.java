@@ -1,6 +1,7 @@
 package dev.modeldepot.cli;
 
 import dev.modeldepot.bundle.BundleExporter;
+import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
@@ -12,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,24 +61,15 @@ class ExportCommand implements Callable<Integer> {
         ModelStore store = CommandSupport.open(common).forRegistry(registry);
         Console console = common.console();
         BundleLines lines = new BundleLines(console, common);
-        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bundle-hasher");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            BundleExporter.Report report = new BundleExporter(store, hasher)
-                    .export(refs, profiles, to.toAbsolutePath().normalize(), splitBytes, lines::update, () -> Thread.currentThread().isInterrupted());
-            lines.finish();
-            if (common.json) {
-                console.out().println(Json.pretty(report));
-            } else {
-                console.info("exported " + refs.size() + " variant(s), " + report.blobs() + " file(s), " + Sizes.human(report.bytes()) + " to "
-                        + (report.files().size() == 1 ? report.files().get(0) : report.files().size() + " parts: " + report.files().get(0) + " ..."));
-            }
-            return 0;
-        } finally {
-            hasher.shutdownNow();
+        BundleExporter.Report report = new BundleExporter(store, BundleSource.HASHER_THREADS)
+                .export(refs, profiles, to.toAbsolutePath().normalize(), splitBytes, lines::update, () -> Thread.currentThread().isInterrupted());
+        lines.finish();
+        if (common.json) {
+            console.out().println(Json.pretty(report));
+        } else {
+            console.info("exported " + refs.size() + " variant(s), " + report.blobs() + " file(s), " + Sizes.human(report.bytes()) + " to "
+                    + (report.files().size() == 1 ? report.files().get(0) : report.files().size() + " parts: " + report.files().get(0) + " ..."));
         }
+        return 0;
     }
 }

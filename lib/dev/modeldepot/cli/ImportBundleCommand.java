@@ -2,6 +2,7 @@ package dev.modeldepot.cli;
 
 import dev.modeldepot.bundle.Bundle;
 import dev.modeldepot.bundle.BundleImporter;
+import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.download.Cancellation;
@@ -9,8 +10,6 @@ import dev.modeldepot.store.ModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,14 +46,9 @@ class ImportBundleCommand implements Callable<Integer> {
         ProgressPrinter printer = new ProgressPrinter(common.json ? ProgressPrinter.Mode.JSON
                 : common.quiet ? ProgressPrinter.Mode.QUIET : console.isTty() ? ProgressPrinter.Mode.TTY : ProgressPrinter.Mode.PLAIN,
                 common.json ? console.out() : console.err(), Clock.systemUTC());
-        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bundle-hasher");
-            t.setDaemon(true);
-            return t;
-        });
         Cancellation cancel = new Cancellation();
         try (Bundle bundle = Bundle.open(source.toAbsolutePath().normalize())) {
-            BundleImporter.Report report = new BundleImporter(store, hasher).importAll(bundle, appName, printer, cancel);
+            BundleImporter.Report report = new BundleImporter(store, BundleSource.HASHER_THREADS).importAll(bundle, appName, printer, cancel);
             CommandSupport.printWarnings(console, store);
             if (common.json) {
                 console.out().println(Json.line(report));
@@ -64,8 +58,6 @@ class ImportBundleCommand implements Callable<Integer> {
                         + report.blobsPresent() + " already in the store");
             }
             return 0;
-        } finally {
-            hasher.shutdownNow();
         }
     }
 }

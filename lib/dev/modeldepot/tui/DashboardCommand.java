@@ -50,6 +50,10 @@ public class DashboardCommand implements Callable<Integer> {
     @Option(names = "--max-active", paramLabel = "N", description = "Downloads running at once (default: 1, with --demo 2).")
     Integer maxActive;
 
+    @Option(names = "--bundle", paramLabel = "PATH", description = "An offline bundle (folder, .tar or .tar.part1) the queue installs "
+            + "from first, before the network (default: $MODELDEPOT_BUNDLE); the header names it.")
+    Path bundle;
+
     @Option(names = "--demo-size", hidden = true, paramLabel = "SIZE", description = "Total size of the demo files (default 350M).")
     String demoSize;
 
@@ -93,14 +97,19 @@ public class DashboardCommand implements Callable<Integer> {
                 storeRoot = common.storeRoot();
             }
             // The same wiring as every app's: the API's store and installer (downloads recorded for the dashboard).
+            Path bundlePath = bundle != null ? bundle : common.env.get("MODELDEPOT_BUNDLE") == null ? null : Path.of(common.env.get("MODELDEPOT_BUNDLE"));
             ModelDepot depot = ModelDepot.builder().registry(registry).cacheDir(storeRoot).app(StoreBackend.APP)
-                    .env(common.env).clock(clock).build();
+                    .env(common.env).clock(clock).bundle(bundlePath).build();
             open.add(depot);
             ModelStore store = depot.store();
             int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
             // A running service owns the store's queue: act through it rather than start a second
             // downloader. The demo's registry is its own, which a service would not know.
             Optional<ServiceEndpoint> service = demo ? Optional.empty() : ServiceDiscovery.find(storeRoot);
+            if (bundlePath != null && service.isPresent()) {
+                throw DepotException.badInput("--bundle needs the dashboard's own queue, but model-store serve runs this store's queue; "
+                        + "use check-models --download --bundle, or stop the service");
+            }
             QueueControl queue;
             if (service.isPresent()) {
                 ServiceQueue remote = new ServiceQueue(new ServiceClient(service.get()), clock);
@@ -145,11 +154,11 @@ public class DashboardCommand implements Callable<Integer> {
      */
     private QueueControl localQueue(ModelDepot depot, int active, List<AutoCloseable> open) {
         DownloadQueue queue = depot.queue(active);
-        open.add(queue);
+        open.add(0, queue); // closed before the depot, whose threads and bundle its installs use
         if (!common.offline || demo) {
             queue.start();
         }
-        return QueueControl.of(queue);
+        return QueueControl.of(queue, depot.bundleSource().map(b -> "bundle " + b).orElse(null));
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -29,6 +29,12 @@ public interface QueueControl {
 
     /** The dashboard's own queue over the store's queue file. */
     static QueueControl of(DownloadQueue q) {
+        return of(q, null);
+    }
+
+    /** As {@link #of(DownloadQueue)}, saying where files come from first (an offline bundle), or null. */
+    static QueueControl of(DownloadQueue q, String firstSource) {
+        String local = firstSource == null ? "local queue" : "local queue, from " + firstSource + " first";
         return new QueueControl() {
             @Override
             public boolean enqueue(String key, int priority) {
@@ -72,7 +78,7 @@ public interface QueueControl {
 
             @Override
             public String label() {
-                return q.saveError() == null ? "local queue" : "local queue (not saved: " + q.saveError() + ")";
+                return q.saveError() == null ? local : local + " (not saved: " + q.saveError() + ")";
             }
         };
     }

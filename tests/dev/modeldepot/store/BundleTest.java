@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.bundle.Bundle;
 import dev.modeldepot.bundle.BundleImporter;
 import dev.modeldepot.cli.CheckModelsCommand;
@@ -16,7 +17,11 @@ import dev.modeldepot.core.Json;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.queue.DownloadQueue;
+import dev.modeldepot.queue.ItemSnapshot;
+import dev.modeldepot.queue.ItemState;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.tui.QueueControl;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -266,5 +271,31 @@ class BundleTest {
         Run r = store(target, "import-bundle", folder.toString());
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("unknown bundle version 7"), r.err());
+    }
+    @Test
+    void theDashboardsQueueInstallsFromABundleWithProgressAndSaysSo() throws Exception {
+        installAlpha();
+        Path folder = tmp.resolve("bundle");
+        assertEquals(0, store(fx.storeRoot, "export", "alpha:q4", "--to", folder.toString()).exitCode());
+        fx.origin.close();
+        try (ModelDepot depot = ModelDepot.builder().registry(fx.registry()).cacheDir(target).env(fx.env())
+                .fetcher(FileFetcher.NONE).bundle(folder).build();
+             DownloadQueue queue = depot.queue(1)) {
+            // What model-dashboard --bundle does: the API's queue, its installs fed from the bundle first.
+            QueueControl control = QueueControl.of(queue, depot.bundleSource().map(b -> "bundle " + b).orElse(null));
+            assertTrue(control.label().startsWith("local queue, from bundle " + folder), control.label());
+            queue.start();
+            assertTrue(control.enqueue("alpha:q4", 0));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            ItemSnapshot item;
+            do {
+                item = control.snapshot().items().get(0);
+                Thread.sleep(5);
+            } while (item.state() != ItemState.COMPLETED && item.state() != ItemState.FAILED && System.nanoTime() < deadline);
+            assertEquals(ItemState.COMPLETED, item.state(), String.valueOf(item.lastError()));
+            assertEquals(2, item.filesDone());
+            assertEquals(400_000, item.bytesDone());
+        }
+        assertEquals(0, check(target, Map.of(), "alpha").exitCode());
     }
 }
