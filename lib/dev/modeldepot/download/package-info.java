@@ -24,6 +24,7 @@
 //SOURCES Redirects.java
 //SOURCES RegistryDownloads.java
 //SOURCES ResolvedLink.java
+//SOURCES ResumeCheck.java
 //SOURCES RetryBudget.java
 //SOURCES Segments.java
 //SOURCES Sleeper.java

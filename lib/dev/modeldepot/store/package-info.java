@@ -8,6 +8,7 @@
 //SOURCES FileFetcher.java
 //SOURCES FileMeta.java
 //SOURCES HfCache.java
+//SOURCES HolderWait.java
 //SOURCES Importer.java
 //SOURCES Installer.java
 //SOURCES LinkKind.java
