@@ -41,15 +41,18 @@ class HostileOriginServiceTest {
         origin.serve("/trickle", FaultOrigin.randomBytes(64 * 1024, 3)).endless(true).trickle(4096, 50);
         origin.serve("/forbidden", good).failWith(403, 1000, null);
         origin.serve("/good", good);
+        // No ranges, so one stream, and it is told to come back in 20 s: the wait that ignored cancels.
+        origin.serve("/busy", good).ignoreRange(true).failAfterProbeWith(503, Integer.MAX_VALUE, "20");
         String secretUrl = "HTTP://alice:" + PASSWORD + "@127.0.0.1:" + origin.port() + "%s?X-Amz-Signature=" + SIGNATURE + "&X-Amz-Credential=CRED";
         String registry = """
                 {"schemaVersion":1,"models":[
                  {"id":"endless","name":"E","variants":[{"id":"q","default":true,"files":[{"path":"e.bin","url":"%s","size":1000}]}]},
                  {"id":"trickle","name":"T","variants":[{"id":"q","default":true,"files":[{"path":"t.bin","url":"%s","size":100000000}]}]},
                  {"id":"leaky","name":"L","variants":[{"id":"q","default":true,"files":[{"path":"l.bin","url":"%s","size":%d}]}]},
+                 {"id":"busy","name":"B","variants":[{"id":"q","default":true,"files":[{"path":"b.bin","url":"%s","size":%d}]}]},
                  {"id":"signed","name":"S","variants":[{"id":"q","default":true,"files":[{"path":"s.bin","url":"%s","size":%d,"sha256":"%s"}]}]}]}
                 """.formatted(origin.url("/endless"), origin.url("/trickle"), secretUrl.formatted("/forbidden"), good.length,
-                secretUrl.formatted("/good"), good.length, FaultOrigin.sha256(good));
+                origin.url("/busy"), good.length, secretUrl.formatted("/good"), good.length, FaultOrigin.sha256(good));
         Files.writeString(dir.resolve("registry.json"), registry);
         service = ServiceProcess.start(dir.resolve("store"), dir.resolve("registry.json"), dir.resolve("logs"), Map.of());
     }
@@ -115,6 +118,22 @@ class HostileOriginServiceTest {
             assertFalse(text.contains(SIGNATURE), "signature leaked: " + text);
             assertFalse(text.contains("CRED"), "credential leaked: " + text);
         }
+    }
+
+    @Test
+    void aQueueCancelDuringARetryAfterOf20SecondsTakesLessThanASecond() throws Exception {
+        assertEquals(202, service.post("/api/model-download/busy/start").status());
+        ServiceProcess.waitFor(() -> origin.requests("/busy") >= 2, "the size probe, then a 503 (Retry-After: 20)");
+        Thread.sleep(300); // the engine is in its 20 s wait now
+        long start = System.nanoTime();
+        service.post("/api/model-download/busy/cancel");
+        // The queue starts a new run of the same model only once the old one has returned, so the
+        // second request shows when the engine really stopped waiting.
+        service.post("/api/model-download/busy/start");
+        ServiceProcess.waitFor(() -> origin.requests("/busy") >= 3, "the engine to stop waiting");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        service.post("/api/model-download/busy/cancel");
+        assertTrue(millis < 1000, "cancel took " + millis + " ms during a 20 s Retry-After");
     }
 
     List<Path> partials() {
