@@ -17,6 +17,10 @@ public class CommonOptions {
             description = "Model registry (default: $MODELDEPOT_REGISTRY, else the catalog's registry/model-registry.json).")
     public String registry;
 
+    @Option(names = "--max-registry-size", paramLabel = "SIZE", scope = ScopeType.INHERIT,
+            description = "Refuse a registry larger than this (default: 16M); a registry URL must also arrive within 60 s.")
+    public String maxRegistrySize;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Model store folder (default: $MODELDEPOT_CACHE, else the platform location).")
     public Path cacheDir;
@@ -72,7 +76,18 @@ public class CommonOptions {
 
     /** Loads and validates the registry; a bad one stops with exit 2 and one message. */
     public Registry loadRegistry() {
-        return RegistryLoader.load(registrySource(), offline);
+        return RegistryLoader.load(registrySource(), offline, maxRegistryBytes(), java.time.Duration.ofSeconds(60));
+    }
+
+    public long maxRegistryBytes() {
+        if (maxRegistrySize == null) {
+            return RegistryLoader.DEFAULT_MAX_BYTES;
+        }
+        long n = dev.modeldepot.core.Sizes.parse(maxRegistrySize);
+        if (n <= 0) {
+            throw dev.modeldepot.core.DepotException.badInput("--max-registry-size must be a positive size such as 16M");
+        }
+        return n;
     }
 
     public Console console() {

@@ -39,7 +39,7 @@ public class RegistryCommand {
         public Integer call() {
             CommonOptions common = CommonOptions.of(spec);
             String source = file != null ? file : common.registrySource();
-            Registry registry = RegistryLoader.load(source, common.offline);
+            Registry registry = RegistryLoader.load(source, common.offline, common.maxRegistryBytes(), java.time.Duration.ofSeconds(60));
             Console console = common.console();
             int variants = registry.models().stream().mapToInt(m -> m.variants().size()).sum();
             List<String> unverifiable = registry.models().stream()

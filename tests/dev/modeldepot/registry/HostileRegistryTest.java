@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,37 @@ class HostileRegistryTest {
     private static void assertNoRawControl(String text) {
         for (char c : text.toCharArray()) {
             assertFalse(Character.isISOControl(c), () -> "raw control character " + (int) c + " in: " + text);
+        }
+    }
+
+    @Test
+    void anOversizedRegistryFileOrEndlessUrlIsRefusedWithExit2() throws Exception {
+        Path big = dir.resolve("big.json");
+        Files.write(big, new byte[2_000_000]);
+        Run file = Run.of(new ModelStoreCommand(), "registry", "validate", "--max-registry-size", "1M", big.toString());
+        assertEquals(2, file.exitCode(), file.err());
+        assertTrue(file.err().contains("larger than"), file.err());
+        try (FaultOrigin origin = FaultOrigin.start()) {
+            origin.serve("/endless.json", "{\"schemaVersion\":1,".repeat(1000).getBytes(StandardCharsets.UTF_8)).endless(true);
+            Run url = Run.of(new ModelStoreCommand(), "registry", "validate", "--max-registry-size", "2M",
+                    origin.url("/endless.json").toString());
+            assertEquals(2, url.exitCode(), url.err());
+            assertTrue(url.err().contains("larger than 2.0 MB") || url.err().contains("larger than"), url.err());
+            assertEquals(1, url.err().strip().lines().count(), url.err());
+        }
+    }
+
+    @Test
+    void aTricklingRegistryUrlStopsAtItsDeadline() throws Exception {
+        try (FaultOrigin origin = FaultOrigin.start()) {
+            origin.serve("/slow.json", registry("M", file("w.gguf", "https://h/x")).getBytes(StandardCharsets.UTF_8)).trickle(1, 5000);
+            long start = System.nanoTime();
+            DepotException e = assertThrows(DepotException.class, () ->
+                    RegistryLoader.load(origin.url("/slow.json").toString(), false, RegistryLoader.DEFAULT_MAX_BYTES, Duration.ofSeconds(2)));
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode(), e.getMessage());
+            assertTrue(e.getMessage().contains("did not arrive within 2 s"), e.getMessage());
+            assertTrue(took < 10_000, "stopped at the deadline, not after the whole trickle: " + took + " ms");
         }
     }
 
