@@ -24,23 +24,30 @@ public final class ServiceQueue implements QueueControl, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Clock clock;
     private volatile QueueSnapshot last;
     private volatile String problem;
+    private volatile java.time.Instant silentSince;
 
+    /** Returns at once: even the first poll runs on the poller thread, so a hung service never freezes the screen. */
     public ServiceQueue(ServiceClient client, Clock clock) {
         this.client = client;
+        this.clock = clock;
         this.last = QueueSnapshot.empty(clock.instant());
-        poll();
-        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void poll() {
         try {
             last = client.snapshot();
             problem = null;
+            silentSince = null;
         } catch (RuntimeException e) {
-            // The last snapshot stays on screen; the header says the service stopped answering.
+            // The header says since when the service stopped answering.
             problem = Errors.messageOf(e);
+            if (silentSince == null) {
+                silentSince = clock.instant();
+            }
         }
     }
 
@@ -94,15 +101,24 @@ public final class ServiceQueue implements QueueControl, AutoCloseable {
         act("clear", key);
     }
 
+    /** While the service does not answer, its last snapshot without live speed or ETA: nothing that looks like it still moves. */
     @Override
     public QueueSnapshot snapshot() {
-        return last;
+        QueueSnapshot s = last;
+        if (silentSince == null) {
+            return s;
+        }
+        return new QueueSnapshot(s.items().stream().map(i -> new dev.modeldepot.queue.ItemSnapshot(i.key(), i.state(), i.priority(),
+                i.currentFile(), i.filesDone(), i.filesTotal(), i.bytesDone(), i.bytesTotal(), 0, -1, i.queuedAt(), i.startedAt(),
+                i.finishedAt(), i.lastError(), i.errorCode())).toList(), s.takenAt());
     }
 
     @Override
     public String label() {
         String where = "via service on :" + client.endpoint().port();
-        return problem == null ? where : where + " (not answering)";
+        java.time.Instant since = silentSince;
+        return since == null ? where : where + ": service not answering since "
+                + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(since);
     }
 
     @Override
