@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * @param keyLabel how the keys are written for people ("↑/k", "Enter")
  * @param inFooter false for bindings listed only on the help screen
  */
-public record Binding(String keyLabel, List<KeyStroke> keys, String label, String description, boolean inFooter,
+public record Binding(DashboardState.Mode mode, String keyLabel, List<KeyStroke> keys, String label, String description, boolean inFooter,
                       Consumer<DashboardController> action) {
     public Binding {
         keys = List.copyOf(keys);
@@ -40,10 +40,16 @@ public record Binding(String keyLabel, List<KeyStroke> keys, String label, Strin
     }
 
     static Binding of(String keyLabel, String label, String description, Consumer<DashboardController> action, KeyStroke... keys) {
-        return new Binding(keyLabel, Arrays.asList(keys), label, description, true, action);
+        return new Binding(DashboardState.Mode.NORMAL, keyLabel, Arrays.asList(keys), label, description, true, action);
+    }
+
+    /** A binding that applies only in another mode (the filter being typed, a dialog open). */
+    static Binding in(DashboardState.Mode mode, String keyLabel, String label, String description, Consumer<DashboardController> action,
+                      KeyStroke... keys) {
+        return new Binding(mode, keyLabel, Arrays.asList(keys), label, description, true, action);
     }
 
     static Binding hidden(String keyLabel, String label, String description, Consumer<DashboardController> action, KeyStroke... keys) {
-        return new Binding(keyLabel, Arrays.asList(keys), label, description, false, action);
+        return new Binding(DashboardState.Mode.NORMAL, keyLabel, Arrays.asList(keys), label, description, false, action);
     }
 }

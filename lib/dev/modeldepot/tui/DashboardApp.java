@@ -35,6 +35,11 @@ public final class DashboardApp {
 
     /** @return the exit code: 0 after q/Ctrl-C or a closed terminal, 1 after a crash (log path printed) */
     public static int run(Terminal terminal, DashboardBackend backend, Clock clock, Path logDir) throws IOException {
+        return run(terminal, backend, clock, logDir, true);
+    }
+
+    /** @param colour false when NO_COLOR is set */
+    public static int run(Terminal terminal, DashboardBackend backend, Clock clock, Path logDir, boolean colour) throws IOException {
         Path log = logDir.resolve("model-dashboard-" + ProcessHandle.current().pid() + ".log");
         PrintStream realOut = System.out;
         PrintStream realErr = System.err;
@@ -46,7 +51,7 @@ public final class DashboardApp {
             System.setOut(sink);
             System.setErr(sink);
             try {
-                loop(screen, backend, clock);
+                loop(screen, backend, clock, colour);
             } catch (Throwable t) {
                 crash = t;
             } finally {
@@ -67,10 +72,10 @@ public final class DashboardApp {
         return 1;
     }
 
-    private static void loop(Screen screen, DashboardBackend backend, Clock clock) throws IOException, InterruptedException {
+    private static void loop(Screen screen, DashboardBackend backend, Clock clock, boolean colour) throws IOException, InterruptedException {
         MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
         DashboardController controller = new DashboardController(backend);
-        DashboardView view = new DashboardView(gui, controller, clock);
+        DashboardView view = new DashboardView(gui, controller, clock, colour);
         long nextTick = 0;
         while (!controller.quitRequested()) {
             boolean drew;

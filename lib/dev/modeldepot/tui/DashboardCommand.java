@@ -62,6 +62,10 @@ public class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (maxActive != null && maxActive < 1) {
+            // Checked before the terminal: 0 would queue downloads that never start.
+            throw DepotException.badInput("--max-active must be at least 1 (got " + maxActive + ")");
+        }
         if (System.console() == null && !"1".equals(common.env.get("MODELDEPOT_FORCE_TTY"))) {
             throw DepotException.badInput("this full-screen dashboard needs an interactive terminal and none is attached; "
                     + "use check-models for a report or download-model-with-progress to fetch models without one");
@@ -102,7 +106,7 @@ public class DashboardCommand implements Callable<Integer> {
                     .env(common.env).clock(clock).bundle(bundlePath).build();
             open.add(depot);
             ModelStore store = depot.store();
-            int active = maxActive != null ? Math.max(1, maxActive) : demo ? 2 : 1;
+            int active = maxActive != null ? maxActive : demo ? 2 : 1;
             // A running service owns the store's queue: act through it rather than start a second
             // downloader. The demo's registry is its own, which a service would not know.
             Optional<ServiceEndpoint> service = demo ? Optional.empty() : ServiceDiscovery.find(storeRoot);
@@ -133,7 +137,8 @@ public class DashboardCommand implements Callable<Integer> {
                     .setForceTextTerminal(true)
                     .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
                     .createTerminal()) {
-                return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")));
+                return DashboardApp.run(terminal, backend, clock, Path.of(System.getProperty("java.io.tmpdir")),
+                        !common.env.containsKey("NO_COLOR"));
             }
         } finally {
             for (AutoCloseable c : open) {

@@ -52,49 +52,73 @@ public final class DashboardController {
             return handle(new KeyStroke(key.getCharacter(), false, false)) || closed;
         }
         DashboardState before = state;
-        if (state.dialog() != null) {
-            dialogKey(key);
-        } else if (state.filterEditing() && filterKey(key)) {
-            return true;
-        } else {
-            Bindings.find(key).ifPresent(b -> b.action().accept(this));
-        }
-        tick();
-        return state != before;
-    }
-
-    private void dialogKey(KeyStroke key) {
-        Dialog dialog = state.dialog();
-        if (key.getKeyType() == KeyType.Escape) {
-            state = state.withDialog(null);
-        } else if (key.getKeyType() == KeyType.Character) {
-            Dialog.Choice choice = dialog.choice(key.getCharacter());
+        DashboardState.Mode mode = state.mode();
+        var binding = Bindings.find(mode, key);
+        if (binding.isPresent()) {
+            binding.get().action().accept(this);
+        } else if (mode == DashboardState.Mode.DIALOG && key.getKeyType() == KeyType.Character) {
+            Dialog.Choice choice = state.dialog().choice(key.getCharacter());
             if (choice != null) {
                 state = state.withDialog(null);
                 if (choice.action() != null) {
                     choice.action().run();
                 }
             }
+        } else if (mode == DashboardState.Mode.FILTER && key.getKeyType() == KeyType.Character && !key.isCtrlDown()) {
+            state = state.withFilter(state.filter() + key.getCharacter(), true);
+            return true;
+        } else if (mode == DashboardState.Mode.FILTER && key.getKeyType() == KeyType.Character && key.isCtrlDown()) {
+            Bindings.find(key).ifPresent(b -> b.action().accept(this)); // Ctrl-C still quits while typing
+        }
+        tick();
+        return state != before;
+    }
+
+    void keepFilter() {
+        state = state.withFilter(state.filter(), false);
+    }
+
+    /** Clears the filter and keeps the model that was selected selected (its index in the whole table differs). */
+    void clearFilter() {
+        ModelRow was = state.selectedModel();
+        state = state.withFilter("", false);
+        if (was != null) {
+            state = state.withSelected(state.visibleModels().indexOf(was));
         }
     }
 
-    private boolean filterKey(KeyStroke key) {
+    void eraseFilter() {
         String f = state.filter();
-        switch (key.getKeyType()) {
-            case Enter -> state = state.withFilter(f, false);
-            case Escape -> state = state.withFilter("", false);
-            case Backspace -> state = state.withFilter(f.isEmpty() ? f : f.substring(0, f.length() - 1), true);
-            case Character -> {
-                if (key.isCtrlDown()) {
-                    return false;
-                }
-                state = state.withFilter(f + key.getCharacter(), true);
-            }
-            default -> {
-                return false;
-            }
+        state = state.withFilter(f.isEmpty() ? f : f.substring(0, f.length() - 1), true);
+    }
+
+    void closeDialog() {
+        state = state.withDialog(null);
+    }
+
+    void focusNext() {
+        DashboardState.Pane[] panes = DashboardState.Pane.values();
+        state = state.withFocus(panes[(state.focus().ordinal() + 1) % panes.length]);
+    }
+
+    /** Lines a page moves: the views clamp the offset to what the pane holds. */
+    static final int PAGE = 4;
+
+    void scroll(int pages) {
+        switch (state.focus()) {
+            case MODELS -> state = state.withSelected(Math.max(0, state.selected() + pages * PAGE));
+            case QUEUE -> state = state.withScroll(state.queueScroll() + pages * PAGE, state.detailsScroll());
+            case DETAILS -> state = state.withScroll(state.queueScroll(), state.detailsScroll() + pages * PAGE);
         }
-        return true;
+    }
+
+    /** The view tells how far each pane can scroll, so PgUp after many PgDn acts at once. */
+    public void clampScroll(int queueMax, int detailsMax) {
+        int q = Math.min(state.queueScroll(), Math.max(0, queueMax));
+        int d = Math.min(state.detailsScroll(), Math.max(0, detailsMax));
+        if (q != state.queueScroll() || d != state.detailsScroll()) {
+            state = state.withScroll(q, d);
+        }
     }
 
     void moveUp() {
@@ -107,7 +131,7 @@ public final class DashboardController {
 
     void details() {
         ModelRow m = state.selectedModel();
-        if (m != null && (m.state() == ModelRow.State.CORRUPT || m.state() == ModelRow.State.FAILED)) {
+        if (m != null && (m.state() == ModelRow.State.CORRUPT || m.state() == ModelRow.State.FAILED) && state.focus() != DashboardState.Pane.DETAILS) {
             state = state.withDialog(repairDialog(m));
             return;
         }
@@ -121,7 +145,9 @@ public final class DashboardController {
             lines.add(m.lastError());
         }
         lines.add("r: download it again   x: delete its files   Esc: leave it");
-        return new Dialog("Repair " + m.key(), lines, List.of(
+        // A download that failed on the network needs a retry; "repair" is for wrong bytes.
+        String title = m.state() == ModelRow.State.CORRUPT ? "Repair " : "Retry ";
+        return new Dialog(title + m.key(), lines, List.of(
                 new Dialog.Choice('r', "Retry", () -> act(m, "retrying", backend::download)),
                 new Dialog.Choice('x', "Delete", () -> act(m, "deleted", backend::delete))));
     }
@@ -130,8 +156,12 @@ public final class DashboardController {
         onSelected("queued", backend::download);
     }
 
+    /** Says which happened: a paused item resumes, anything else pauses. */
     void pauseOrResume() {
-        onSelected("pause/resume", backend::pauseOrResume);
+        ModelRow m = state.selectedModel();
+        boolean paused = m != null && state.queue().items().stream()
+                .anyMatch(i -> i.key().equals(m.key()) && i.state() == dev.modeldepot.queue.ItemState.PAUSED);
+        onSelected(paused ? "resumed" : "paused", backend::pauseOrResume);
     }
 
     void cancel() {
@@ -170,10 +200,18 @@ public final class DashboardController {
 
     void help() {
         List<String> lines = new ArrayList<>();
+        java.util.Map<DashboardState.Mode, List<String>> other = new java.util.EnumMap<>(DashboardState.Mode.class);
         for (Binding b : Bindings.TABLE) {
-            lines.add(String.format("%-7s %s", b.keyLabel(), b.description()));
+            if (b.mode() == DashboardState.Mode.NORMAL) {
+                lines.add(String.format("%-7s %s", b.keyLabel(), b.description()));
+            } else {
+                other.computeIfAbsent(b.mode(), k -> new ArrayList<>()).add(b.keyLabel() + " " + b.label().toLowerCase(java.util.Locale.ROOT));
+            }
         }
-        lines.add("");
+        // The filter's and dialogs' keys on one line: the footer shows them whenever they apply.
+        List<String> modes = new ArrayList<>();
+        other.forEach((mode, keys) -> modes.add(mode.name().toLowerCase(java.util.Locale.ROOT) + ": " + String.join(", ", keys)));
+        lines.add(String.join("; ", modes));
         lines.add("Esc or ? closes this help.");
         state = state.withDialog(new Dialog("Keys", lines, List.of(new Dialog.Choice('?', "Close", null),
                 new Dialog.Choice('q', "Close", null))));

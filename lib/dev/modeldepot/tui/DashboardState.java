@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param message       the last status line ("queued demo-llava:q4_k_m"), or null
  */
 public record DashboardState(Data data, QueueSnapshot queue, int selected, String filter, boolean filterEditing,
-                             Pane focus, Dialog dialog, String message) {
+                             Pane focus, Dialog dialog, String message, int queueScroll, int detailsScroll) {
     /**
      * What the backend knows about the store and its models.
      *
@@ -33,11 +33,23 @@ public record DashboardState(Data data, QueueSnapshot queue, int selected, Strin
         }
     }
 
-    /** Which pane has the user's attention; DETAILS gives the details pane more room. */
-    public enum Pane { MODELS, DETAILS }
+    /** Which pane has the user's attention (Tab moves it; PgUp/PgDn scroll it); DETAILS gives the details pane more room. */
+    public enum Pane { MODELS, QUEUE, DETAILS }
+
+    /** Which keys apply now: the footer shows only these, and only these are handled. */
+    public enum Mode { NORMAL, FILTER, DIALOG }
 
     public static DashboardState initial(Data data, QueueSnapshot queue) {
-        return new DashboardState(data, queue, 0, "", false, Pane.MODELS, null, null);
+        return new DashboardState(data, queue, 0, "", false, Pane.MODELS, null, null, 0, 0);
+    }
+
+    public Mode mode() {
+        return dialog != null ? Mode.DIALOG : filterEditing ? Mode.FILTER : Mode.NORMAL;
+    }
+
+    /** Queue items by what they are doing: paused ones are not "waiting" (they wait for the user, not for a slot). */
+    public long count(dev.modeldepot.queue.ItemState state) {
+        return queue.items().stream().filter(i -> i.state() == state).count();
     }
 
     /** Models matching the filter (id or variant contains it, case-insensitive). */
@@ -56,32 +68,40 @@ public record DashboardState(Data data, QueueSnapshot queue, int selected, Strin
     }
 
     public DashboardState withData(Data d, QueueSnapshot q) {
-        return clamp(new DashboardState(d, q, selected, filter, filterEditing, focus, dialog, message));
+        return clamp(new DashboardState(d, q, selected, filter, filterEditing, focus, dialog, message, queueScroll, detailsScroll));
     }
 
     public DashboardState withSelected(int s) {
-        return clamp(new DashboardState(data, queue, s, filter, filterEditing, focus, dialog, message));
+        // Another model's details start at their top.
+        return clamp(new DashboardState(data, queue, s, filter, filterEditing, focus, dialog, message, queueScroll, s == selected ? detailsScroll : 0));
     }
 
     public DashboardState withFilter(String f, boolean editing) {
-        return clamp(new DashboardState(data, queue, selected, f, editing, focus, dialog, message));
+        return clamp(new DashboardState(data, queue, selected, f, editing, focus, dialog, message, queueScroll, detailsScroll));
     }
 
     public DashboardState withFocus(Pane p) {
-        return new DashboardState(data, queue, selected, filter, filterEditing, p, dialog, message);
+        return new DashboardState(data, queue, selected, filter, filterEditing, p, dialog, message, queueScroll, detailsScroll);
     }
 
     public DashboardState withDialog(Dialog d) {
-        return new DashboardState(data, queue, selected, filter, filterEditing, focus, d, message);
+        return new DashboardState(data, queue, selected, filter, filterEditing, focus, d, message, queueScroll, detailsScroll);
     }
 
     public DashboardState withMessage(String m) {
-        return new DashboardState(data, queue, selected, filter, filterEditing, focus, dialog, m);
+        return new DashboardState(data, queue, selected, filter, filterEditing, focus, dialog, m, queueScroll, detailsScroll);
+    }
+
+    /** The first line shown in the queue and details panes (the views clamp it to what exists). */
+    public DashboardState withScroll(int queueFirst, int detailsFirst) {
+        return new DashboardState(data, queue, selected, filter, filterEditing, focus, dialog, message,
+                Math.max(0, queueFirst), Math.max(0, detailsFirst));
     }
 
     private DashboardState clamp(DashboardState s) {
         int n = s.visibleModels().size();
         int sel = n == 0 ? 0 : Math.max(0, Math.min(s.selected, n - 1));
-        return sel == s.selected ? s : new DashboardState(s.data, s.queue, sel, s.filter, s.filterEditing, s.focus, s.dialog, s.message);
+        return sel == s.selected ? s : new DashboardState(s.data, s.queue, sel, s.filter, s.filterEditing, s.focus, s.dialog, s.message,
+                s.queueScroll, s.detailsScroll);
     }
 }

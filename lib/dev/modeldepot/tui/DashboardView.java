@@ -6,20 +6,21 @@ import com.googlecode.lanterna.graphics.SimpleTheme;
 import com.googlecode.lanterna.gui2.AbsoluteLayout;
 import com.googlecode.lanterna.gui2.BasicWindow;
 import com.googlecode.lanterna.gui2.Panel;
-import com.googlecode.lanterna.gui2.ProgressBar;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowBasedTextGUI;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
+import dev.modeldepot.queue.ItemState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Lanterna side: one full-screen window of panes placed by {@link ScreenLayout}, progress
- * bars over the queue pane, and a centred window while a dialog is open. {@link #render()} makes
- * the widgets show the controller's state; it runs on the GUI thread only.
+ * The Lanterna side: one full-screen window of panes placed by {@link ScreenLayout} and a centred
+ * window while a dialog is open. {@link #render()} makes the widgets show the controller's state;
+ * it runs on the GUI thread only. Progress bars are text ("[####....]") so they read without
+ * colour; with NO_COLOR set no colour is sent at all, only bold and reverse video.
  */
 public final class DashboardView {
     private final WindowBasedTextGUI gui;
@@ -33,19 +34,25 @@ public final class DashboardView {
     private final LinesView cache = new LinesView("Cache");
     private final LinesView details = new LinesView("Details");
     private final LinesView footer = new LinesView(null);
-    private final List<ProgressBar> bars = new ArrayList<>();
+    private final boolean colour;
     private final WindowListenerAdapter keys;
     private BasicWindow dialogWindow;
     private Dialog shownDialog;
 
     public DashboardView(WindowBasedTextGUI gui, DashboardController controller, Clock clock) {
+        this(gui, controller, clock, true);
+    }
+
+    /** @param colour false when NO_COLOR is set (https://no-color.org): no colour at all */
+    public DashboardView(WindowBasedTextGUI gui, DashboardController controller, Clock clock, boolean colour) {
         this.gui = gui;
         this.controller = controller;
         this.clock = clock;
-        gui.setTheme(theme());
+        this.colour = colour;
+        gui.setTheme(theme(colour));
         main.setHints(List.of(Window.Hint.FULL_SCREEN, Window.Hint.NO_DECORATIONS));
         for (LinesView v : List.of(header, models, queue, cache, details, footer)) {
-            root.addComponent(v);
+            root.addComponent(v.colour(colour));
         }
         main.setComponent(root);
         keys = new WindowListenerAdapter() {
@@ -69,12 +76,14 @@ public final class DashboardView {
         render();
     }
 
-    /** Default terminal colours, so the dashboard looks at home in any theme; bars fill in green. */
-    static SimpleTheme theme() {
+    /** Default terminal colours, so the dashboard looks at home in any theme; no colour at all without colour. */
+    static SimpleTheme theme(boolean colour) {
         SimpleTheme theme = new SimpleTheme(TextColor.ANSI.DEFAULT, TextColor.ANSI.DEFAULT);
-        theme.getDefaultDefinition().setSelected(TextColor.ANSI.BLACK, TextColor.ANSI.CYAN);
-        theme.addOverride(ProgressBar.class, TextColor.ANSI.DEFAULT, TextColor.ANSI.BLACK_BRIGHT)
-                .setActive(TextColor.ANSI.BLACK, TextColor.ANSI.GREEN);
+        if (colour) {
+            theme.getDefaultDefinition().setSelected(TextColor.ANSI.BLACK, TextColor.ANSI.CYAN);
+        } else {
+            theme.getDefaultDefinition().setSelected(TextColor.ANSI.DEFAULT, TextColor.ANSI.DEFAULT, com.googlecode.lanterna.SGR.REVERSE);
+        }
         return theme;
     }
 
@@ -82,9 +91,14 @@ public final class DashboardView {
         DashboardState s = controller.state();
         TerminalSize size = gui.getScreen().getTerminalSize();
         int cols = size.getColumns();
+        if (ScreenLayout.tooSmall(size)) {
+            tooSmall(size);
+            renderDialog(null, cols);
+            return;
+        }
         List<StyledLine> footerLines = Views.footer(s, cols);
         ScreenLayout layout = ScreenLayout.compute(size, s.focus() == DashboardState.Pane.DETAILS, footerLines.size(),
-                s.visibleModels().size());
+                s.visibleModels().size(), PaneViews.queueLines(s));
         place(header, layout.header());
         header.show(null, false, List.of(Views.header(s, cols)));
         place(footer, layout.footer());
@@ -97,41 +111,37 @@ public final class DashboardView {
         cache.show("Cache", false, PaneViews.cache(s, cache.inner().getColumns(), cache.inner().getRows()));
         place(details, layout.details());
         ModelRow m = s.selectedModel();
-        details.show(m == null ? "Details" : "Details " + m.key(), s.focus() == DashboardState.Pane.DETAILS,
-                PaneViews.details(s, details.inner().getColumns(), clock.getZone()));
+        PaneViews.Scrolled d = PaneViews.scroll(PaneViews.details(s, details.inner().getColumns(), clock.getZone()),
+                s.detailsScroll(), details.inner().getRows());
+        details.show(m == null ? "Details" : "Details " + m.key(), s.focus() == DashboardState.Pane.DETAILS, d.lines());
         place(queue, layout.queue());
         in = queue.inner();
-        PaneViews.Queue q = PaneViews.queue(s, in.getColumns(), in.getRows(), clock.instant());
-        queue.show("Queue: " + s.queue().running() + " running, " + (s.queue().size() - s.queue().running()) + " waiting", false, q.lines());
-        placeBars(layout.queue(), q.bars());
+        PaneViews.Scrolled q = PaneViews.scroll(PaneViews.queue(s, in.getColumns(), clock.instant()), s.queueScroll(), in.getRows());
+        long paused = s.count(ItemState.PAUSED);
+        queue.show("Queue: " + s.count(ItemState.DOWNLOADING) + " running, " + (paused > 0 ? paused + " paused, " : "")
+                + s.count(ItemState.QUEUED) + " waiting", s.focus() == DashboardState.Pane.QUEUE, q.lines());
+        controller.clampScroll(q.maxFirst(), d.maxFirst());
         renderDialog(s.dialog(), cols);
+    }
+
+    /** Below 80x24 the panes cannot show what they must: one clear screen says so instead. */
+    private void tooSmall(TerminalSize size) {
+        for (LinesView v : List.of(models, queue, cache, details, footer)) {
+            v.setVisible(false);
+        }
+        place(header, new ScreenLayout.Rect(0, 0, size.getColumns(), size.getRows()));
+        List<StyledLine> lines = new ArrayList<>();
+        for (String part : Views.wrap("Model Depot: terminal too small (need " + ScreenLayout.MIN_COLUMNS + "x" + ScreenLayout.MIN_ROWS
+                + ", have " + size.getColumns() + "x" + size.getRows() + "); q quits", size.getColumns())) {
+            lines.add(StyledLine.of(part, StyledLine.Tone.WARN));
+        }
+        header.show(null, false, lines);
     }
 
     private static void place(LinesView view, ScreenLayout.Rect rect) {
         view.setVisible(rect.visible());
         view.setPosition(rect.position());
         view.setSize(rect.size());
-    }
-
-    private void placeBars(ScreenLayout.Rect area, List<PaneViews.Bar> specs) {
-        while (bars.size() < specs.size()) {
-            ProgressBar bar = new ProgressBar(0, 1000);
-            bar.setLabelFormat("%2.0f%%");
-            bars.add(bar);
-            root.addComponent(bar);
-        }
-        for (int i = 0; i < bars.size(); i++) {
-            ProgressBar bar = bars.get(i);
-            boolean used = i < specs.size() && area.visible();
-            bar.setVisible(used);
-            if (used) {
-                PaneViews.Bar spec = specs.get(i);
-                bar.setPosition(new com.googlecode.lanterna.TerminalPosition(area.col() + 1 + spec.col(), area.row() + 1 + spec.row()));
-                bar.setSize(new TerminalSize(spec.width(), 1));
-                bar.setValue(spec.value());
-            }
-        }
-        root.invalidate();
     }
 
     private void renderDialog(Dialog d, int cols) {
@@ -150,7 +160,7 @@ public final class DashboardView {
             dialogWindow.close();
         }
         int width = Math.max(20, Math.min(76, cols - 6));
-        LinesView dialogView = new LinesView(null);
+        LinesView dialogView = new LinesView(null).colour(colour);
         List<StyledLine> lines = new ArrayList<>(Views.dialog(d, width));
         int longest = lines.stream().mapToInt(StyledLine::length).max().orElse(10);
         dialogView.setPreferredSize(new TerminalSize(Math.min(width, Math.max(longest, d.title().length() + 4)), lines.size()));

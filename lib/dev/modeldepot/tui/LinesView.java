@@ -16,6 +16,13 @@ public final class LinesView extends AbstractComponent<LinesView> {
     private String title;
     private boolean focused;
     private List<StyledLine> lines = List.of();
+    private boolean colour = true;
+
+    /** Without colour (NO_COLOR) tones become bold and reverse video only; every word still says what it means. */
+    public LinesView colour(boolean on) {
+        colour = on;
+        return this;
+    }
 
     /** @param title null for a pane without a box (header, footer) */
     public LinesView(String title) {
@@ -45,10 +52,18 @@ public final class LinesView extends AbstractComponent<LinesView> {
         return lines;
     }
 
-    static void style(TextGUIGraphics g, StyledLine.Tone tone) {
+    static void style(TextGUIGraphics g, StyledLine.Tone tone, boolean colour) {
         g.setBackgroundColor(TextColor.ANSI.DEFAULT);
         g.setForegroundColor(TextColor.ANSI.DEFAULT);
         g.clearModifiers();
+        if (!colour) {
+            switch (tone) {
+                case ERROR, BOLD -> g.enableModifiers(SGR.BOLD);
+                case KEY, SELECTED -> g.enableModifiers(SGR.REVERSE);
+                default -> { }
+            }
+            return;
+        }
         switch (tone) {
             case OK -> g.setForegroundColor(TextColor.ANSI.GREEN);
             case WARN -> g.setForegroundColor(TextColor.ANSI.YELLOW);
@@ -73,11 +88,11 @@ public final class LinesView extends AbstractComponent<LinesView> {
             @Override
             public void drawComponent(TextGUIGraphics g, LinesView v) {
                 TerminalSize size = g.getSize();
-                style(g, StyledLine.Tone.NORMAL);
+                style(g, StyledLine.Tone.NORMAL, v.colour);
                 g.fill(' ');
                 int offset = 0;
                 if (v.boxed() && size.getColumns() >= 2 && size.getRows() >= 2) {
-                    drawBox(g, size, v.title, v.focused);
+                    drawBox(g, size, v.title, v.focused, v.colour);
                     offset = 1;
                 }
                 int width = size.getColumns() - 2 * offset;
@@ -89,7 +104,7 @@ public final class LinesView extends AbstractComponent<LinesView> {
                             break;
                         }
                         String text = span.text().length() > width - col ? span.text().substring(0, width - col) : span.text();
-                        style(g, span.tone());
+                        style(g, span.tone(), v.colour);
                         g.putString(offset + col, offset + r, text);
                         col += text.length();
                     }
@@ -98,8 +113,8 @@ public final class LinesView extends AbstractComponent<LinesView> {
         };
     }
 
-    private static void drawBox(TextGUIGraphics g, TerminalSize size, String title, boolean focused) {
-        style(g, focused ? StyledLine.Tone.INFO : StyledLine.Tone.DIM);
+    private static void drawBox(TextGUIGraphics g, TerminalSize size, String title, boolean focused, boolean colour) {
+        style(g, focused ? StyledLine.Tone.INFO : StyledLine.Tone.DIM, colour);
         int w = size.getColumns();
         int h = size.getRows();
         char hz = focused ? '═' : '─';
@@ -113,7 +128,7 @@ public final class LinesView extends AbstractComponent<LinesView> {
         g.setCharacter(0, h - 1, focused ? '╚' : '└');
         g.setCharacter(w - 1, h - 1, focused ? '╝' : '┘');
         if (!title.isEmpty() && w > 4) {
-            style(g, focused ? StyledLine.Tone.INFO : StyledLine.Tone.BOLD);
+            style(g, focused ? StyledLine.Tone.INFO : StyledLine.Tone.BOLD, colour);
             g.putString(2, 0, StyledLine.cut(" " + dev.modeldepot.core.Printable.of(title) + " ", w - 4));
         }
     }

@@ -26,8 +26,12 @@ public record ModelRow(String id, String variant, long size, State state, Instan
         }
     }
 
-    /** One file of the variant. */
-    public record FileRow(String path, String format, String role, long size, String sha256, boolean present) {}
+    /** One file of the variant; corrupt when its bytes were found not to match (it may still be present). */
+    public record FileRow(String path, String format, String role, long size, String sha256, boolean present, boolean corrupt) {
+        public FileRow(String path, String format, String role, long size, String sha256, boolean present) {
+            this(path, format, role, size, sha256, present, false);
+        }
+    }
 
     public String key() {
         return id + ":" + variant;

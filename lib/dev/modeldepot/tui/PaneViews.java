@@ -20,52 +20,85 @@ public final class PaneViews {
 
     private PaneViews() {}
 
-    /** A progress bar to place over the queue pane: row and column inside it, value 0..1000. */
-    public record Bar(int row, int col, int width, int value) {}
+    /** Lines of a pane after scrolling, and the largest useful first line (the controller clamps to it). */
+    public record Scrolled(List<StyledLine> lines, int maxFirst) {}
 
-    public record Queue(List<StyledLine> lines, List<Bar> bars) {}
-
-    /** Running items get a line and a progress bar; the rest one line each, as many as fit. */
-    public static Queue queue(DashboardState s, int width, int height, Instant now) {
+    /**
+     * Every line of the queue: each item's line (key, state, prio), then for a running or paused
+     * download a text bar with percent, speed, ETA, bytes and elapsed time, for a failed one its
+     * error. Running downloads come first.
+     */
+    public static List<StyledLine> queue(DashboardState s, int width, Instant now) {
         List<StyledLine> lines = new ArrayList<>();
-        List<Bar> bars = new ArrayList<>();
         List<ItemSnapshot> items = s.queue().items().stream().sorted(Comparator.comparingInt(PaneViews::rank)).toList();
         if (items.isEmpty()) {
             for (String part : Views.wrap("empty (d downloads the selected model)", width)) {
                 lines.add(StyledLine.of(part, Tone.DIM));
             }
-            return new Queue(lines, bars);
+            return lines;
         }
         for (ItemSnapshot i : items) {
-            boolean running = i.state() == ItemState.DOWNLOADING || (i.state() == ItemState.PAUSED && i.bytesTotal() > 0);
-            if (lines.size() + (running ? 2 : 1) > height) {
-                break;
-            }
+            String prio = "prio " + i.priority();
+            // The key gives way first: state and prio always fit whole.
+            int keyW = Math.max(8, Math.min(36, width - 11 - prio.length() - 2));
             String state = i.state().name().toLowerCase(Locale.ROOT);
-            StyledLine.Builder b = new StyledLine.Builder()
-                    .add(fit(i.key(), Math.max(10, width / 2 - 2)) + " ")
-                    .add(fit(state, 11), Views.tone(i.state()));
-            String rest = " prio " + i.priority();
-            if (i.filesTotal() > 0) {
-                rest = " files " + i.filesDone() + "/" + i.filesTotal() + rest;
-            }
-            if (i.state() == ItemState.FAILED && i.lastError() != null) {
-                rest = " " + i.lastError();
-            }
-            lines.add(b.add(StyledLine.cut(rest, Math.max(0, width - b.length()))).build());
+            lines.add(new StyledLine.Builder().add(fit(i.key(), keyW) + " ").add(fit(state, 11), Views.tone(i.state()))
+                    .add(" " + prio).build());
+            boolean running = i.state() == ItemState.DOWNLOADING || (i.state() == ItemState.PAUSED && i.bytesTotal() > 0);
             if (running) {
-                String rate = " " + Sizes.rate(i.bytesPerSecond()) + " ETA " + Sizes.eta(i.etaSeconds());
-                int barW = Math.max(8, Math.min(40, width - rate.length()));
-                bars.add(new Bar(lines.size(), 0, barW, (int) Math.round(Math.min(100, i.percent()) * 10)));
-                lines.add(StyledLine.of(" ".repeat(barW) + StyledLine.cut(rate, Math.max(0, width - barW))));
-                if (lines.size() < height) {
-                    lines.add(StyledLine.of(StyledLine.cut(String.format(Locale.ROOT, "  %s of %s, %.1f%%, elapsed %s",
-                            Sizes.human(i.bytesDone()), Sizes.human(i.bytesTotal()), i.percent(),
-                            Views.elapsed(i.startedAt(), now)), width), Tone.DIM));
+                int barW = Math.max(10, Math.min(24, width / 4));
+                String figures = i.state() == ItemState.PAUSED
+                        ? String.format(Locale.ROOT, " %3.0f%% paused, %s of %s", Math.floor(i.percent()), Sizes.human(i.bytesDone()), Sizes.human(i.bytesTotal()))
+                        : String.format(Locale.ROOT, " %3.0f%% %s ETA %s, %s of %s, elapsed %s", Math.floor(i.percent()),
+                                Sizes.rate(i.bytesPerSecond()), Sizes.eta(i.etaSeconds()), Sizes.human(i.bytesDone()),
+                                Sizes.human(i.bytesTotal()), Views.elapsed(i.startedAt(), now));
+                if (i.filesTotal() > 1) {
+                    figures += ", file " + Math.min(i.filesTotal(), i.filesDone() + 1) + "/" + i.filesTotal();
                 }
+                lines.add(new StyledLine.Builder().add("  " + Views.bar(i.percent() / 100, barW), Views.tone(i.state()))
+                        .add(StyledLine.cut(figures, Math.max(0, width - barW - 2))).build());
+            } else if (i.state() == ItemState.FAILED && i.lastError() != null) {
+                lines.add(StyledLine.of(StyledLine.cut("  " + i.lastError(), width), Tone.ERROR));
             }
         }
-        return new Queue(lines, bars);
+        return lines;
+    }
+
+    /** How many lines the queue wants, so the layout can give every running download its room. */
+    public static int queueLines(DashboardState s) {
+        int n = 0;
+        for (ItemSnapshot i : s.queue().items()) {
+            boolean running = i.state() == ItemState.DOWNLOADING || (i.state() == ItemState.PAUSED && i.bytesTotal() > 0);
+            n += running || (i.state() == ItemState.FAILED && i.lastError() != null) ? 2 : 1;
+        }
+        return Math.max(1, n);
+    }
+
+    /**
+     * The lines from {@code first} that fit {@code height}, with "↑ N more above" and
+     * "↓ N more below" marks in place of the first and last rows when lines are hidden.
+     */
+    public static Scrolled scroll(List<StyledLine> all, int first, int height) {
+        if (all.size() <= height || height < 3) {
+            return new Scrolled(all.subList(0, Math.min(all.size(), Math.max(0, height))), 0);
+        }
+        int maxFirst = all.size() - (height - 1);
+        int from = Math.max(0, Math.min(first, maxFirst));
+        List<StyledLine> out = new ArrayList<>();
+        int rows = height;
+        if (from > 0) {
+            out.add(StyledLine.of("↑ " + from + " more above (PgUp)", Tone.DIM));
+            rows--;
+        }
+        boolean below = from + rows < all.size();
+        if (below) {
+            rows--;
+        }
+        out.addAll(all.subList(from, from + rows));
+        if (below) {
+            out.add(StyledLine.of("↓ " + (all.size() - from - rows) + " more below (PgDn)", Tone.DIM));
+        }
+        return new Scrolled(out, maxFirst);
     }
 
     private static int rank(ItemSnapshot i) {
@@ -109,7 +142,10 @@ public final class PaneViews {
         return lines;
     }
 
-    /** The selected model: state, verification, apps, last error, repair choices, then each file. */
+    /**
+     * The selected model: state, then what went wrong and what to do about it (so a short pane
+     * shows them first), verification, apps, then each file, the biggest first.
+     */
     public static List<StyledLine> details(DashboardState s, int width, ZoneId zone) {
         List<StyledLine> lines = new ArrayList<>();
         ModelRow m = s.selectedModel();
@@ -119,24 +155,30 @@ public final class PaneViews {
         }
         lines.add(new StyledLine.Builder().add(m.key(), Tone.BOLD).add("  ").add(m.state().word(), Views.tone(m.state()))
                 .add("  " + Sizes.human(m.size()) + " in " + m.files().size() + " file(s)").build());
-        lines.add(new StyledLine.Builder().add("verified ").add(Views.verification(m, zone),
-                m.state() == ModelRow.State.CORRUPT ? Tone.ERROR : m.verifiedAt() != null ? Tone.OK : Tone.NORMAL)
-                .add("   on disk " + Sizes.human(m.bytesOnDisk())).build());
-        lines.add(StyledLine.of("apps " + (m.apps().isEmpty() ? "none" : String.join(", ", m.apps()))));
         if (m.lastError() != null) {
             for (String part : Views.wrap("last error: " + m.lastError(), width)) {
                 lines.add(StyledLine.of(part, Tone.ERROR));
             }
         }
-        if (m.state() == ModelRow.State.CORRUPT || m.state() == ModelRow.State.FAILED) {
-            for (String part : Views.wrap("repair: press Enter, then r to download again or x to delete", width)) {
+        // Wrong bytes are repaired; a download that failed (network, disk) is retried.
+        String hint = m.state() == ModelRow.State.CORRUPT ? "repair: press Enter, then r to download again or x to delete"
+                : m.state() == ModelRow.State.FAILED ? "retry: press Enter, then r to download again or x to delete" : null;
+        if (hint != null) {
+            for (String part : Views.wrap(hint, width)) {
                 lines.add(StyledLine.of(part, Tone.WARN));
             }
         }
-        for (ModelRow.FileRow f : m.files()) {
+        lines.add(new StyledLine.Builder().add("verified ").add(Views.verification(m, zone),
+                m.state() == ModelRow.State.CORRUPT ? Tone.ERROR : m.verifiedAt() != null ? Tone.OK : Tone.NORMAL)
+                .add("   on disk " + Sizes.human(m.bytesOnDisk())).build());
+        lines.add(StyledLine.of("apps " + (m.apps().isEmpty() ? "none" : String.join(", ", m.apps()))));
+        List<ModelRow.FileRow> files = m.files().stream().sorted(Comparator.comparingLong(ModelRow.FileRow::size).reversed()).toList();
+        for (ModelRow.FileRow f : files) {
             String facts = "  " + f.format() + (f.role() == null ? "" : ", " + f.role()) + ", " + Sizes.human(f.size());
-            lines.add(new StyledLine.Builder().add(f.present() ? "✓ " : "· ", f.present() ? Tone.OK : Tone.DIM)
-                    .add(StyledLine.cut(f.path(), Math.max(8, width - 2 - facts.length()))).add(facts, Tone.DIM).build());
+            String mark = f.corrupt() ? "✗ corrupt " : f.present() ? "✓ " : "· ";
+            Tone tone = f.corrupt() ? Tone.ERROR : f.present() ? Tone.OK : Tone.DIM;
+            lines.add(new StyledLine.Builder().add(mark, tone)
+                    .add(StyledLine.cut(f.path(), Math.max(8, width - mark.length() - facts.length()))).add(facts, Tone.DIM).build());
             String hash = f.sha256() == null ? "none (unverifiable)" : f.sha256();
             lines.add(StyledLine.of("  sha256 " + StyledLine.cut(hash, Math.max(8, width - 9)), Tone.DIM));
         }

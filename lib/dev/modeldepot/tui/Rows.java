@@ -44,7 +44,8 @@ final class Rows {
         for (ModelFile f : ref.variant().files()) {
             VariantStatus.State fs = fileStates.get(f.path());
             boolean present = running ? arrived.test(f) : fs == VariantStatus.State.READY || fs == VariantStatus.State.UNVERIFIED;
-            files.add(new ModelRow.FileRow(f.path(), f.effectiveFormat(), f.role(), f.size(), f.sha256(), present));
+            files.add(new ModelRow.FileRow(f.path(), f.effectiveFormat(), f.role(), f.size(), f.sha256(), present,
+                    fs == VariantStatus.State.CORRUPT));
         }
         // The engine preallocates its partial files (sparse), so the store counts a partial at its
         // full size; while the queue holds the variant, its byte count is the truer figure.

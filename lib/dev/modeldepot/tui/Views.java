@@ -76,7 +76,18 @@ public final class Views {
         return lines;
     }
 
-    /** The status line (filter, last message) and the bindings, wrapped to the width. */
+    /** The one progress bar style, readable without colour: "[######....]", {@code width} cells with the brackets. */
+    public static String bar(double fraction, int width) {
+        int inner = Math.max(1, width - 2);
+        int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * inner);
+        return "[" + "#".repeat(filled) + ".".repeat(inner - filled) + "]";
+    }
+
+    /**
+     * The status line (filter, last message) when there is one, then ONE line of the keys that
+     * apply now: the table's keys for the current mode (a dialog's own choices first when one is
+     * open), as many as fit, and "? Help" for the rest.
+     */
     public static List<StyledLine> footer(DashboardState s, int width) {
         List<StyledLine> lines = new ArrayList<>();
         StyledLine.Builder status = new StyledLine.Builder();
@@ -90,17 +101,34 @@ public final class Views {
         if (status.length() > 0) {
             lines.add(status.build());
         }
-        StyledLine.Builder line = new StyledLine.Builder();
+        List<String[]> keys = new ArrayList<>();
+        if (s.dialog() != null) {
+            for (Dialog.Choice c : s.dialog().choices()) {
+                keys.add(new String[] {String.valueOf(c.key()), c.label()});
+            }
+        }
+        Binding help = null;
         for (Binding b : Bindings.TABLE) {
-            if (!b.inFooter()) {
+            if (b.mode() != s.mode() || !b.inFooter()) {
                 continue;
             }
-            int need = b.keyLabel().length() + 1 + b.label().length() + 1;
-            if (line.length() > 0 && line.length() + need > width) {
-                lines.add(line.build());
-                line = new StyledLine.Builder();
+            if (b.label().equals("Help")) {
+                help = b;
+            } else {
+                keys.add(new String[] {b.keyLabel(), b.label()});
             }
-            line.add(b.keyLabel(), Tone.KEY).add(" " + b.label() + " ");
+        }
+        String more = help == null ? "" : help.keyLabel() + " " + help.label();
+        StyledLine.Builder line = new StyledLine.Builder();
+        for (String[] k : keys) {
+            int need = k[0].length() + 1 + k[1].length() + 1;
+            if (line.length() + need + more.length() > width) {
+                break;
+            }
+            line.add(k[0], Tone.KEY).add(" " + k[1] + " ");
+        }
+        if (help != null && line.length() + more.length() <= width) {
+            line.add(help.keyLabel(), Tone.KEY).add(" " + help.label());
         }
         lines.add(line.build());
         return lines;

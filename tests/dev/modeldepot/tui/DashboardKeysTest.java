@@ -48,8 +48,29 @@ class DashboardKeysTest {
         c.put("Refresh", h -> assertEquals(List.of("refresh"), h.backend.calls));
         c.put("Help", h -> {
             for (Binding b : Bindings.TABLE) {
-                assertNotNull(h.find(b.description().substring(0, Math.min(30, b.description().length()))), h.text());
+                if (b.mode() == DashboardState.Mode.NORMAL) {
+                    assertNotNull(h.find(b.description().substring(0, Math.min(30, b.description().length()))), h.text());
+                }
             }
+            assertNotNull(h.find("filter: Enter keep, Esc clear"), h.text());
+        });
+        c.put("Focus", h -> assertEquals(DashboardState.Pane.QUEUE, h.controller.state().focus()));
+        c.put("Scroll", h -> assertEquals(3, h.controller.state().selected(), "PgDn in the models pane moves a page down"));
+        c.put("Scroll up", h -> assertEquals(0, h.controller.state().selected()));
+        // Filter mode: '/' then "wh" typed first (whisper-large-v3 is the one match).
+        c.put("Keep", h -> {
+            assertFalse(h.controller.state().filterEditing());
+            assertEquals("wh", h.controller.state().filter());
+        });
+        c.put("Clear", h -> {
+            assertEquals("", h.controller.state().filter());
+            assertEquals("whisper-large-v3:fp16", h.controller.state().selectedModel().key(), "clearing the filter keeps the selection");
+        });
+        c.put("Erase", h -> assertEquals("w", h.controller.state().filter()));
+        // Dialog mode: 'x' opened the delete dialog first.
+        c.put("Close", h -> {
+            assertNull(h.controller.state().dialog());
+            assertTrue(h.backend.calls.isEmpty(), "closing a dialog does nothing");
         });
         c.put("Quit", h -> assertTrue(h.controller.quitRequested()));
         return c;
@@ -65,6 +86,12 @@ class DashboardKeysTest {
                 Harness h = harness();
                 if (b.label().equals("Up")) {
                     h.press(key('j'));
+                }
+                if (b.mode() == DashboardState.Mode.FILTER) {
+                    h.press(key('/')).type("wh");
+                }
+                if (b.mode() == DashboardState.Mode.DIALOG) {
+                    h.press(key('x'));
                 }
                 h.press(k);
                 try {

@@ -22,11 +22,13 @@ class DashboardRenderTest {
         Harness h = new Harness(120, 40, backend);
         String text = h.text();
         assertTrue(text.contains("Queue: 1 running, 1 waiting"), text);
-        assertTrue(text.contains("25.0 MB/s ETA 1m40s"), text);
-        assertTrue(text.contains("2.5 GB of 5.0 GB, 50.0%, elapsed 1m05s"), text);
-        assertTrue(text.contains("50%"), "the progress bar carries its label:\n" + text);
-        int[] bar = h.find(" 50% ");
-        assertEquals(TextColor.ANSI.GREEN, h.at(bar[1] - 1, bar[0]).getBackgroundColor(), "the done half is filled");
+        assertTrue(text.contains("  50% 25.0 MB/s ETA 1m40s, 2.5 GB of 5.0 GB"), "\n" + text);
+        assertTrue(new Harness(160, 40, backend).text().contains("2.5 GB of 5.0 GB, elapsed 1m05s"), "elapsed time where there is room");
+        int[] at = h.find("50% 25.0 MB/s");
+        String row = h.rows().get(at[0]);
+        String drawn = row.substring(row.indexOf("  [") + 2, row.indexOf(']') + 1);
+        assertTrue(drawn.matches("\\[#+\\.+\\]"), "a text bar that reads without colour: " + drawn);
+        assertEquals(drawn.length() / 2 - 1, drawn.chars().filter(ch -> ch == '#').count(), 1, "half the bar is filled: " + drawn);
         assertTrue(text.contains("whisper-large-v3:fp16") && text.contains("queued") && text.contains("prio 1"), text);
     }
 
@@ -47,25 +49,37 @@ class DashboardRenderTest {
     }
 
     @Test
-    void footerIsTheBindingTable() {
-        Harness h = new Harness(80, 24, new FakeBackend(Fixtures.data(0)));
-        List<StyledLine> footer = Views.footer(h.controller.state(), 80);
-        List<String> rows = h.rows();
-        List<String> bottom = rows.subList(rows.size() - footer.size(), rows.size());
-        StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < footer.size(); i++) {
-            assertEquals(StyledLine.fit(footer.get(i).text(), 80), bottom.get(i));
-            shown.append(bottom.get(i)).append(' ');
-        }
-        int from = 0;
-        for (Binding b : Bindings.TABLE) {
-            String entry = b.keyLabel() + " " + b.label();
-            int at = shown.indexOf(entry, from);
-            assertEquals(b.inFooter(), at >= 0, "footer entry '" + entry + "' in table order:\n" + shown);
-            if (at >= 0) {
-                from = at;
+    void footerIsOneLineOfTheTablesKeysInOrderWithHelpForTheRest() {
+        for (int width : new int[] {80, 120, 200}) {
+            Harness h = new Harness(width, 24, new FakeBackend(Fixtures.data(0)));
+            List<StyledLine> footer = Views.footer(h.controller.state(), width);
+            assertEquals(1, footer.size(), "no status yet: one line of keys");
+            String shown = h.rows().get(h.rows().size() - 1);
+            assertEquals(StyledLine.fit(footer.get(0).text(), width), shown);
+            assertTrue(footer.get(0).length() <= width);
+            assertTrue(shown.contains("? Help"), shown);
+            int from = 0;
+            for (Binding b : Bindings.TABLE) {
+                int at = shown.indexOf(b.keyLabel() + " " + b.label(), from);
+                if (at >= 0 && b.mode() == DashboardState.Mode.NORMAL && b.inFooter()) {
+                    from = at;
+                }
             }
+            assertTrue(shown.startsWith("Enter Details d Download p Pause c Cancel / Filter Tab Focus q Quit"), shown);
         }
+    }
+
+    @Test
+    void footerShowsTheKeysThatApplyNowInADialogAndWhileFiltering() {
+        Harness h = new Harness(80, 24, new FakeBackend(Fixtures.data(0)));
+        h.press(Binding.key('x'));
+        String dialog = h.rows().get(23);
+        assertTrue(dialog.startsWith("y Yes n No Esc Close"), dialog);
+        assertFalse(dialog.contains("Download"), "the table's keys do nothing in a dialog, so they are not offered: " + dialog);
+        h.press(Binding.key('n'), Binding.key('/'));
+        String filter = h.rows().get(23);
+        assertTrue(filter.startsWith("Enter Keep Esc Clear Backspace Erase"), filter);
+        assertTrue(h.rows().get(22).startsWith("filter: _"), h.text());
     }
 
     @Test

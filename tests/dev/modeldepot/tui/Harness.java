@@ -28,6 +28,11 @@ final class Harness {
     }
 
     Harness(int cols, int rows, FakeBackend backend, Clock clock) {
+        this(cols, rows, backend, clock, true);
+    }
+
+    /** @param colour false as with NO_COLOR set */
+    Harness(int cols, int rows, FakeBackend backend, Clock clock, boolean colour) {
         try {
             this.terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
             this.screen = new TerminalScreen(terminal);
@@ -35,7 +40,7 @@ final class Harness {
             this.gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
             this.backend = backend;
             this.controller = new DashboardController(backend);
-            this.view = new DashboardView(gui, controller, clock);
+            this.view = new DashboardView(gui, controller, clock, colour);
             update();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
