@@ -144,6 +144,7 @@ public class DownloadCommand implements Callable<Integer> {
             Registry registry = common.loadRegistry();
             depot = ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app.resolve(common))
                     .env(common.env).clock(clock).downloadSettings(settings).offline(common.offline).build();
+            sources.token = CredentialOptions.token(token, tokenFile, common.env);
             refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, depot.store(), settings));
             for (VariantRef ref : refs) {
                 plan.addAll(RegistryDownloads.plan(ref));

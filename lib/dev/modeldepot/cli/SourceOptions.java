@@ -21,11 +21,20 @@ public class SourceOptions {
     @Option(names = "--exclude", paramLabel = "GLOB", description = "For hf:// and oci:// models: leave out files matching GLOB (repeatable).")
     List<String> exclude = new ArrayList<>();
 
+    /** The user's registry token (the command's --token/--token-file), used for an OCI registry host; null for none. */
+    String token;
+
+    /** Credentials for an OCI host: the user's token, else the Docker config's auths for that host. */
+    static java.util.function.Function<String, dev.modeldepot.sources.OciRegistry.Credentials> credentials(String token, java.util.Map<String, String> env) {
+        return host -> token != null ? new dev.modeldepot.sources.OciRegistry.Credentials(null, null, token)
+                : dev.modeldepot.sources.DockerConfig.forHost(env, System.getProperty("user.home"), host);
+    }
+
     /** Every sourced variant with its files; plain registry variants are returned as they are. */
     List<VariantRef> resolve(List<VariantRef> refs, boolean offline, ModelStore store, DownloadSettings settings) {
         List<VariantRef> out = new ArrayList<>();
         for (VariantRef ref : filtered(refs)) {
-            out.add(resolve(ref, offline, store, settings));
+            out.add(resolve(ref, offline, store, settings, credentials(token, System.getenv())));
         }
         return out;
     }
@@ -43,6 +52,11 @@ public class SourceOptions {
     }
 
     static VariantRef resolve(VariantRef ref, boolean offline, ModelStore store, DownloadSettings settings) {
+        return resolve(ref, offline, store, settings, credentials(null, System.getenv()));
+    }
+
+    static VariantRef resolve(VariantRef ref, boolean offline, ModelStore store, DownloadSettings settings,
+                              java.util.function.Function<String, dev.modeldepot.sources.OciRegistry.Credentials> credentials) {
         if (ref.variant().resolved()) {
             return ref;
         }
@@ -51,7 +65,7 @@ public class SourceOptions {
                     + ref.variant().source().uri() + ") was never resolved here; run once without --offline"));
         }
         try {
-            return new Sources(settings).resolve(ref);
+            return new Sources(settings, credentials).resolve(ref);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DepotException.interrupted("interrupted while resolving " + ref.variant().source().uri());

@@ -25,6 +25,11 @@ public record ModelFile(String path, URI url, List<URI> mirrors, long size, Stri
         this(path, url, mirrors, size, sha256, format, role, null);
     }
 
+    /** One of the roles the registry knows (weights, mmproj, tokenizer, ...). */
+    public static boolean knownRole(String role) {
+        return RegistryValidator.ROLES.contains(role);
+    }
+
     /** Only an MD5 vouches for the bytes: accidental damage is caught, a deliberate swap may not be. */
     public boolean weakerChecksum() {
         return sha256 == null && md5 != null;

@@ -47,10 +47,16 @@ final class SourceHttp {
      */
     Answer send(String method, URI start, Map<String, String> headers, String authorization, URI authOrigin, long maxBody)
             throws InterruptedException {
+        return send(method, start, headers, null, authorization, authOrigin, maxBody);
+    }
+
+    /** As above with a request body (uploads); redirects are then not followed: a registry answers uploads directly. */
+    Answer send(String method, URI start, Map<String, String> headers, HttpRequest.BodyPublisher body, String authorization, URI authOrigin,
+                long maxBody) throws InterruptedException {
         URI uri = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", Version.USER_AGENT)
-                    .method(method, HttpRequest.BodyPublishers.noBody());
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
             headers.forEach(b::header);
             if (authorization != null && sameOrigin(uri, authOrigin)) {
                 b.header("Authorization", authorization);
@@ -63,17 +69,17 @@ final class SourceHttp {
             }
             int status = response.statusCode();
             try (InputStream in = response.body()) {
-                if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                if (body == null && (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)) {
                     String location = response.headers().firstValue("Location").orElseThrow(() ->
                             DepotException.failed(host(start) + " answered a redirect without a Location"));
                     uri = uri.resolve(location.trim());
                     continue;
                 }
-                byte[] body = "HEAD".equals(method) ? new byte[0] : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-                if (body.length > maxBody) {
+                byte[] answer = "HEAD".equals(method) ? new byte[0] : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+                if (answer.length > maxBody) {
                     throw DepotException.failed(host(uri) + " sent more than " + maxBody + " bytes for " + Redact.url(uri));
                 }
-                return new Answer(status, response.headers(), body, uri);
+                return new Answer(status, response.headers(), answer, uri);
             } catch (IOException e) {
                 throw DepotException.failed("the answer of " + host(uri) + " broke off (" + Redact.text(String.valueOf(e.getMessage())) + ")");
             }

@@ -9,10 +9,21 @@ import dev.modeldepot.registry.VariantSource;
 /** Turns a variant with a source into one with files (and a pinned source); plain variants pass through. */
 public final class Sources {
     private final DownloadSettings settings;
+    private final java.util.function.Function<String, OciRegistry.Credentials> credentials;
 
     /** Uses the engine's settings: its HTTP client and proxies, HF_ENDPOINT and HF_TOKEN (sent only to that endpoint). */
     public Sources(DownloadSettings settings) {
+        this(settings, host -> OciRegistry.Credentials.NONE);
+    }
+
+    /** @param credentials the user's credentials for an OCI registry host (--token-file, Docker config auths), used only for that host */
+    public Sources(DownloadSettings settings, java.util.function.Function<String, OciRegistry.Credentials> credentials) {
         this.settings = settings;
+        this.credentials = credentials;
+    }
+
+    public OciRegistry registry(String host) {
+        return new OciRegistry(settings.http(), settings.stallTimeout(), credentials.apply(host));
     }
 
     public HfHub hub() {
@@ -32,6 +43,10 @@ public final class Sources {
             HfHub.Resolution r = hub().resolve(source);
             return ref.with(v.withResolution(source.pinnedTo(r.commit()), r.files()));
         }
+        if (source.isOci()) {
+            OciRegistry.Resolution r = registry(OciRegistry.host(source)).resolve(source);
+            return ref.with(v.withResolution(source.pinnedTo(r.digest()), r.files()));
+        }
         throw DepotException.badInput("the " + source.kind() + " source of " + ref.key() + " is not supported yet");
     }
 
@@ -39,6 +54,9 @@ public final class Sources {
     public String currentPin(VariantSource source) throws InterruptedException {
         if (source.isHf()) {
             return hub().currentCommit(source);
+        }
+        if (source.isOci()) {
+            return registry(OciRegistry.host(source)).currentDigest(source);
         }
         throw DepotException.badInput("the " + source.kind() + " source is not supported yet");
     }

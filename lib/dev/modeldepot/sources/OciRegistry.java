@@ -1,0 +1,373 @@
+package dev.modeldepot.sources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Json;
+import dev.modeldepot.registry.ModelFile;
+import dev.modeldepot.registry.VariantSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OCI distribution API v2 for model artifacts: a manifest (OCI or Docker media types) whose
+ * layers become files (the {@code org.opencontainers.image.title} annotation names them; media
+ * types give format and role), each addressed by its sha256 digest, which the engine verifies
+ * while downloading and the store de-duplicates on. A 401 with
+ * {@code WWW-Authenticate: Bearer realm=…,service=…,scope=…} is answered by asking the realm for a
+ * token (anonymously, or with the user's credentials) and retrying once.
+ */
+public final class OciRegistry {
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    static final String ACCEPT = String.join(", ", OCI_MANIFEST, DOCKER_MANIFEST, OCI_INDEX, DOCKER_LIST);
+    static final String TITLE = "org.opencontainers.image.title";
+    static final String GGUF = "application/vnd.docker.ai.gguf.v3";
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final SourceHttp http;
+    private final Credentials credentials;
+    private volatile String bearer;
+
+    /** A user's credentials for one registry host: a token (from --token-file) or user and password (Docker config auths). */
+    public record Credentials(String username, String password, String token) {
+        public static final Credentials NONE = new Credentials(null, null, null);
+    }
+
+    public OciRegistry(java.net.http.HttpClient client, java.time.Duration timeout, Credentials credentials) {
+        this.http = new SourceHttp(client, timeout);
+        this.credentials = credentials == null ? Credentials.NONE : credentials;
+        this.bearer = this.credentials.token(); // a registry token is tried as is; a challenge replaces it
+    }
+
+    /** What a reference names: the manifest digest and the files of its layers. */
+    public record Resolution(String digest, List<ModelFile> files) {}
+
+    /** http for loopback hosts (a local registry has no certificate), https for every other host. */
+    public static URI base(String hostAndPort) {
+        String host = hostAndPort.replaceAll(":\\d+$", "").toLowerCase(Locale.ROOT);
+        boolean local = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        return URI.create((local ? "http://" : "https://") + hostAndPort);
+    }
+
+    static String host(VariantSource s) {
+        return s.repo().substring(0, s.repo().indexOf('/'));
+    }
+
+    static String name(VariantSource s) {
+        return s.repo().substring(s.repo().indexOf('/') + 1);
+    }
+
+    public String currentDigest(VariantSource source) throws InterruptedException {
+        return manifest(source).digest;
+    }
+
+    public Resolution resolve(VariantSource source) throws InterruptedException {
+        Manifest m = manifest(source);
+        URI base = base(host(source));
+        List<ModelFile> files = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        int i = 0;
+        for (JsonNode layer : m.json.path("layers")) {
+            String digest = layer.path("digest").asText("");
+            if (!digest.matches("sha256:[0-9a-f]{64}")) {
+                throw DepotException.failed(source.uri() + " has a layer without a sha256 digest ('" + digest + "')");
+            }
+            String mediaType = layer.path("mediaType").asText("");
+            String path = layer.path("annotations").path(TITLE).asText(null);
+            if (path == null) {
+                path = defaultName(mediaType, digest, i);
+            }
+            i++;
+            all.add(path);
+            if (!Globs.selected(path, source.include(), source.exclude())) {
+                continue;
+            }
+            String unsafe = dev.modeldepot.registry.PathRules.whyUnsafe(path);
+            if (unsafe != null) {
+                throw DepotException.failed(source.uri() + " names a layer with an unsafe path '" + path + "' (" + unsafe + ")");
+            }
+            long size = layer.path("size").asLong(-1);
+            if (size < 0) {
+                throw DepotException.failed(source.uri() + " gives no size for layer " + path);
+            }
+            URI url = URI.create(base + "/v2/" + name(source) + "/blobs/" + digest);
+            files.add(new ModelFile(path, url, List.of(), size, digest.substring(7), format(mediaType), role(mediaType, layer, path)));
+        }
+        if (files.isEmpty()) {
+            throw DepotException.badInput("no layer of " + source.uri() + " matches the include/exclude patterns (it has "
+                    + (all.isEmpty() ? "no layers" : String.join(", ", all)) + ")");
+        }
+        return new Resolution(m.digest, files);
+    }
+
+    private record Manifest(String digest, JsonNode json) {}
+
+    private Manifest manifest(VariantSource source) throws InterruptedException {
+        Manifest m = fetchManifest(source, source.revision());
+        String type = m.json.path("mediaType").asText("");
+        if (type.equals(OCI_INDEX) || type.equals(DOCKER_LIST) || (m.json.has("manifests") && !m.json.has("layers"))) {
+            JsonNode first = m.json.path("manifests").path(0);
+            if (first.isMissingNode()) {
+                throw DepotException.failed(source.uri() + " is an empty index");
+            }
+            m = fetchManifest(source, first.path("digest").asText());
+        }
+        return m;
+    }
+
+    private Manifest fetchManifest(VariantSource source, String reference) throws InterruptedException {
+        URI url = URI.create(base(host(source)) + "/v2/" + name(source) + "/manifests/" + reference);
+        SourceHttp.Answer a = get(source, url, "GET");
+        if (a.status() == 404) {
+            String what = reference.startsWith("sha256:") ? "manifest " + reference : "tag '" + reference + "'";
+            throw DepotException.badInput(host(source) + " has no " + what + " for " + name(source) + " (" + errorCode(a) + ")");
+        }
+        if (a.status() == 401 || a.status() == 403) {
+            throw DepotException.failed(host(source) + " refused access to " + name(source) + " (HTTP " + a.status()
+                    + "); give credentials with --token-file or a Docker config login");
+        }
+        if (a.status() != 200) {
+            throw DepotException.failed(host(source) + " answered HTTP " + a.status() + " for the manifest of " + source.uri());
+        }
+        String actual = "sha256:" + sha256(a.body());
+        if (reference.startsWith("sha256:") && !reference.equals(actual)) {
+            throw DepotException.integrity("the manifest " + host(source) + " sent for " + reference + " has the digest " + actual);
+        }
+        try {
+            return new Manifest(actual, Json.MAPPER.readTree(a.body()));
+        } catch (IOException e) {
+            throw DepotException.failed("the manifest of " + source.uri() + " is not JSON");
+        }
+    }
+
+    /** A request with the bearer token we have; on a Bearer challenge, get a token from the realm and retry once. */
+    private SourceHttp.Answer get(VariantSource source, URI url, String method) throws InterruptedException {
+        URI base = base(host(source));
+        SourceHttp.Answer a = http.send(method, url, Map.of("Accept", ACCEPT), authorization(), base, 8L << 20);
+        String challenge = a.header("WWW-Authenticate");
+        if (a.status() == 401 && challenge != null && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            bearer = token(challenge, source);
+            a = http.send(method, url, Map.of("Accept", ACCEPT), authorization(), base, 8L << 20);
+        }
+        return a;
+    }
+
+    private String authorization() {
+        if (bearer != null) {
+            return "Bearer " + bearer;
+        }
+        return null;
+    }
+
+    /** The token endpoint of the challenge, asked with service and scope (and Basic credentials when the user has some). */
+    private String token(String challenge, VariantSource source) throws InterruptedException {
+        Map<String, String> p = new java.util.HashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            p.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+        }
+        String realm = p.get("realm");
+        if (realm == null || !realm.matches("(?i)https?://.+")) {
+            throw DepotException.failed(host(source) + " asked for a token without a usable realm");
+        }
+        StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+        q.append("service=").append(enc(p.getOrDefault("service", host(source))));
+        q.append("&scope=").append(enc(p.getOrDefault("scope", "repository:" + name(source) + ":pull")));
+        URI realmUri = URI.create(q.toString());
+        String basic = null;
+        if (credentials.username() != null) {
+            basic = "Basic " + java.util.Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+        } else if (credentials.token() != null) {
+            basic = "Bearer " + credentials.token();
+        }
+        SourceHttp.Answer a = http.send("GET", realmUri, Map.of(), basic, realmUri, 1L << 20);
+        if (a.status() != 200) {
+            throw DepotException.failed("the token service of " + host(source) + " answered HTTP " + a.status()
+                    + (credentials == Credentials.NONE ? " to an anonymous request; give credentials with --token-file or a Docker config login" : ""));
+        }
+        try {
+            JsonNode t = Json.MAPPER.readTree(a.body());
+            String token = t.hasNonNull("token") ? t.get("token").asText() : t.path("access_token").asText(null);
+            if (token == null || token.isBlank()) {
+                throw DepotException.failed("the token service of " + host(source) + " sent no token");
+            }
+            return token;
+        } catch (IOException e) {
+            throw DepotException.failed("the token service of " + host(source) + " sent an answer that is not JSON");
+        }
+    }
+
+    /** One file to push: its bytes on disk (a store blob), digest, size, and how the manifest describes it. */
+    public record Blob(String title, String mediaType, String role, String sha256, long size, java.nio.file.Path file) {}
+
+    /** Outcome of a push: the manifest digest, and how many blobs were uploaded and skipped (already there). */
+    public record Pushed(String digest, int uploaded, int skipped) {}
+
+    /**
+     * Uploads each blob the registry lacks (HEAD first), monolithically (POST, then PUT with the
+     * digest), then PUTs an OCI manifest naming every layer with its title, under the tag.
+     */
+    public Pushed push(VariantSource target, List<Blob> blobs) throws InterruptedException {
+        if (target.revision().startsWith("sha256:")) {
+            throw DepotException.badInput("push needs a tag (oci://host/name:tag), not a digest");
+        }
+        byte[] config = "{\"format\":\"model-depot\"}".getBytes(StandardCharsets.UTF_8);
+        String configSha = sha256(config);
+        int uploaded = 0;
+        int skipped = 0;
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (Blob b : blobs) {
+            java.net.http.HttpRequest.BodyPublisher bytes;
+            try {
+                bytes = java.net.http.HttpRequest.BodyPublishers.ofFile(b.file());
+            } catch (java.io.FileNotFoundException e) {
+                throw DepotException.failed(b.title() + " is not in the store (" + b.file() + "); download it before pushing");
+            }
+            if (upload(target, b.sha256(), b.size(), bytes, b.title())) {
+                uploaded++;
+            } else {
+                skipped++;
+            }
+            Map<String, Object> layer = new java.util.LinkedHashMap<>();
+            layer.put("mediaType", b.mediaType());
+            layer.put("digest", "sha256:" + b.sha256());
+            layer.put("size", b.size());
+            Map<String, String> annotations = new java.util.LinkedHashMap<>();
+            annotations.put(TITLE, b.title());
+            if (b.role() != null) {
+                annotations.put("dev.modeldepot.role", b.role());
+            }
+            layer.put("annotations", annotations);
+            layers.add(layer);
+        }
+        upload(target, configSha, config.length, java.net.http.HttpRequest.BodyPublishers.ofByteArray(config), "the config");
+        Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", OCI_MANIFEST);
+        manifest.put("config", Map.of("mediaType", "application/vnd.docker.ai.model.config.v0.1+json", "digest", "sha256:" + configSha, "size", config.length));
+        manifest.put("layers", layers);
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(manifest);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        URI url = URI.create(base(host(target)) + "/v2/" + name(target) + "/manifests/" + target.revision());
+        SourceHttp.Answer a = send(target, "PUT", url, Map.of("Content-Type", OCI_MANIFEST), body);
+        if (a.status() != 201 && a.status() != 200) {
+            throw DepotException.failed(host(target) + " refused the manifest for " + target.uri() + ": HTTP " + a.status() + " " + errorCode(a));
+        }
+        return new Pushed("sha256:" + sha256(body), uploaded, skipped);
+    }
+
+    /** HEAD the blob; upload it when missing. True when it was uploaded. */
+    private boolean upload(VariantSource target, String sha256, long size, java.net.http.HttpRequest.BodyPublisher bytes, String what)
+            throws InterruptedException {
+        URI base = base(host(target));
+        URI blob = URI.create(base + "/v2/" + name(target) + "/blobs/sha256:" + sha256);
+        if (get(target, blob, "HEAD").status() == 200) {
+            return false;
+        }
+        SourceHttp.Answer start = send(target, "POST", URI.create(base + "/v2/" + name(target) + "/blobs/uploads/"), Map.of(), new byte[0]);
+        String location = start.header("Location");
+        if (start.status() != 202 || location == null) {
+            throw DepotException.failed(host(target) + " did not start an upload of " + what + ": HTTP " + start.status() + " " + errorCode(start));
+        }
+        URI put = base.resolve(location);
+        put = URI.create(put + (put.getRawQuery() == null ? "?" : "&") + "digest=sha256:" + sha256);
+        SourceHttp.Answer done = http.send("PUT", put, Map.of("Content-Type", "application/octet-stream"), bytes, authorization(), base, 1L << 20);
+        if (done.status() != 201) {
+            throw DepotException.failed(host(target) + " refused " + what + ": HTTP " + done.status() + " " + errorCode(done));
+        }
+        return true;
+    }
+
+    /** A request with a body, answering a Bearer challenge once like {@link #get}. */
+    private SourceHttp.Answer send(VariantSource target, String method, URI url, Map<String, String> headers, byte[] body) throws InterruptedException {
+        URI base = base(host(target));
+        SourceHttp.Answer a = http.send(method, url, headers, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body), authorization(), base, 1L << 20);
+        String challenge = a.header("WWW-Authenticate");
+        if (a.status() == 401 && challenge != null && challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            bearer = token(challenge, target);
+            a = http.send(method, url, headers, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body), authorization(), base, 1L << 20);
+        }
+        return a;
+    }
+
+    /** The bearer token obtained while resolving, for the blob downloads from the same host (null when none was needed). */
+    public String bearerToken() {
+        return bearer;
+    }
+
+    private static String errorCode(SourceHttp.Answer a) {
+        try {
+            return Json.MAPPER.readTree(a.body()).path("errors").path(0).path("code").asText("HTTP 404");
+        } catch (IOException e) {
+            return "HTTP 404";
+        }
+    }
+
+    static String format(String mediaType) {
+        String t = mediaType.toLowerCase(Locale.ROOT);
+        if (t.contains("gguf") || t.equals("application/vnd.ollama.image.model") || t.equals("application/vnd.ollama.image.projector")) {
+            return "gguf";
+        }
+        if (t.contains("safetensors")) {
+            return "safetensors";
+        }
+        return null;
+    }
+
+    static String role(String mediaType, JsonNode layer, String path) {
+        String declared = layer.path("annotations").path("dev.modeldepot.role").asText(null);
+        if (declared != null && ModelFile.knownRole(declared)) {
+            return declared;
+        }
+        String t = mediaType.toLowerCase(Locale.ROOT);
+        if (t.endsWith(".projector") || t.contains("mmproj") || path.toLowerCase(Locale.ROOT).contains("mmproj")) {
+            return "mmproj";
+        }
+        if (t.contains("gguf") || t.endsWith(".image.model") || t.contains("model.weight")) {
+            return "weights";
+        }
+        if (t.contains("license") || t.endsWith(".template") || t.endsWith(".params")) {
+            return "other";
+        }
+        return null;
+    }
+
+    static String defaultName(String mediaType, String digest, int index) {
+        return switch (mediaType) {
+            case GGUF, "application/vnd.ollama.image.model" -> index == 0 ? "model.gguf" : "model-" + index + ".gguf";
+            case "application/vnd.ollama.image.projector" -> "mmproj.gguf";
+            case "application/vnd.ollama.image.template" -> "template.txt";
+            case "application/vnd.ollama.image.params" -> "params.json";
+            case "application/vnd.ollama.image.license", "application/vnd.docker.ai.license" -> "LICENSE" + (index == 0 ? "" : "-" + index);
+            default -> digest.substring(7, 19) + ".bin";
+        };
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
