@@ -24,6 +24,7 @@
 //SOURCES ProgressLine.java
 //SOURCES ProgressPrinter.java
 //SOURCES PruneCommand.java
+//SOURCES PushCommand.java
 //SOURCES QuarantineCommand.java
 //SOURCES RegistryCommand.java
 //SOURCES Repairs.java
