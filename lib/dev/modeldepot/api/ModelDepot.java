@@ -153,11 +153,11 @@ public final class ModelDepot implements AutoCloseable {
         return stored(store.pin(mv[0], mv[1], app, add));
     }
 
-    /** Deletes a stored variant; refuses (exit 1) while another app pins it, unless forced. */
-    public void delete(String modelRef, boolean force) {
+    /** Deletes a stored variant; refuses (exit 1) while another app pins it, unless forced. Returns the bytes freed. */
+    public long delete(String modelRef, boolean force) {
         String[] mv = storedVariant(modelRef);
         try {
-            store.delete(mv[0], mv[1], app, force);
+            return store.delete(mv[0], mv[1], app, force);
         } catch (IOException e) {
             throw DepotException.failed("cannot delete " + mv[0] + ":" + mv[1] + ": " + e.getMessage(), e);
         }

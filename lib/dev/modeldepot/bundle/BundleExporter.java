@@ -14,11 +14,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Writes ready models from the store into a bundle: a folder, or a POSIX tar (optionally split).
@@ -72,7 +70,7 @@ public final class BundleExporter {
             done = true;
             return new Report(placed, manifest.blobs().size(), manifest.totalBytes());
         } finally {
-            deleteTree(work);
+            dev.modeldepot.core.AtomicFiles.deleteTree(work);
             if (!done) {
                 progress.update(null, 0, 0);
             }
@@ -134,17 +132,6 @@ public final class BundleExporter {
 
     private static String manifestText(BundleManifest manifest) {
         return dev.modeldepot.core.Json.pretty(manifest) + "\n";
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Bytes done across the whole bundle, for one progress line. */

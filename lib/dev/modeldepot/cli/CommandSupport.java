@@ -1,9 +1,9 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Times;
 import dev.modeldepot.registry.Registry;
-import dev.modeldepot.registry.VariantRef;
 import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.StoreOptions;
 import java.time.Clock;
@@ -33,18 +33,22 @@ final class CommandSupport {
         }
     }
 
-    /** MODEL[:VARIANT] to a (model, variant) pair: by the registry, else literally for a stored variant it no longer lists. */
-    static String[] storedVariant(CommonOptions common, ModelStore store, String spec) {
+    /**
+     * The API over the store the options name, for {@code app}. With {@code registryRequired} off,
+     * a registry that cannot be loaded is replaced by an empty one: pin and delete must still
+     * reach stored variants by their literal model:variant names.
+     */
+    static ModelDepot depot(CommonOptions common, String app, boolean registryRequired) {
+        Registry registry;
         try {
-            VariantRef ref = common.loadRegistry().resolve(spec);
-            return new String[] {ref.model().id(), ref.variant().id()};
+            registry = common.loadRegistry();
         } catch (DepotException e) {
-            String[] parts = spec.split(":", 2);
-            if (parts.length == 2 && store.meta(parts[0], parts[1]).isPresent()) {
-                return parts;
+            if (registryRequired) {
+                throw e;
             }
-            throw e;
+            registry = new Registry(1, List.of(), List.of(), "none");
         }
+        return ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app).env(common.env).offline(common.offline).build();
     }
 
     static void printWarnings(Console console, ModelStore store) {

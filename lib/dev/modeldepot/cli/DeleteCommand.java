@@ -1,12 +1,12 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.store.ModelStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code model-store delete}: removes a variant and the blobs nothing else needs. */
@@ -19,8 +19,8 @@ class DeleteCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
 
-    @Parameters(paramLabel = "MODEL[:VARIANT]")
-    String model;
+    @Mixin
+    ModelRefArg model;
 
     @Option(names = "--force", description = "Delete even though other apps pin it.")
     boolean force;
@@ -29,9 +29,10 @@ class DeleteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommonOptions common = CommonOptions.of(spec);
         String name = app.resolve(common);
-        ModelStore store = CommandSupport.open(common);
-        String[] mv = CommandSupport.storedVariant(common, store, model);
-        long freed = store.delete(mv[0], mv[1], name, force);
+        ModelDepot depot = CommandSupport.depot(common, name, false);
+        ModelStore store = depot.store();
+        String[] mv = depot.storedVariant(model.value());
+        long freed = depot.delete(model.value(), force);
         CommandSupport.printWarnings(common.console(), store);
         common.console().info("deleted " + mv[0] + ":" + mv[1] + " (freed " + dev.modeldepot.core.Sizes.human(freed) + ")");
         return 0;

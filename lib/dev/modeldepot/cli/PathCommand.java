@@ -1,5 +1,6 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.registry.ModelFile;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code model-store path}: the verified path of a variant (or one of its files), for scripts. */
@@ -25,8 +25,8 @@ class PathCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
 
-    @Parameters(paramLabel = "MODEL[:VARIANT]")
-    String model;
+    @Mixin
+    ModelRefArg model;
 
     @Option(names = "--file", paramLabel = "F", description = "A file of the variant, as the registry names it.")
     String file;
@@ -34,14 +34,14 @@ class PathCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommonOptions common = CommonOptions.of(spec);
-        app.resolve(common);
-        VariantRef ref = common.loadRegistry().resolve(model);
+        ModelDepot depot = CommandSupport.depot(common, app.resolve(common), true);
+        VariantRef ref = depot.resolve(model.value());
         ModelFile wanted = null;
         if (file != null) {
             wanted = ref.variant().file(file).orElseThrow(() -> DepotException.badInput(ref.key() + " has no file '" + file + "' (files: "
                     + String.join(", ", ref.variant().files().stream().map(ModelFile::path).toList()) + ")"));
         }
-        ModelStore store = CommandSupport.open(common);
+        ModelStore store = depot.store();
         Path dir = store.path(ref).orElseThrow(() -> DepotException.failed(ref.key() + " is not ready ("
                 + store.status(ref, false).label() + "); run: check-models " + ref.key() + " --download"));
         Path result = wanted == null ? dir : store.layout().readablePath(ref, wanted);

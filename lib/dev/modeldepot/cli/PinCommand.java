@@ -1,14 +1,13 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.api.ModelDepot;
+import dev.modeldepot.api.StoredModel;
 import dev.modeldepot.core.Json;
-import dev.modeldepot.store.ModelStore;
-import dev.modeldepot.store.VariantMeta;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code model-store pin|unpin}: an app declares that it uses (or no longer uses) a stored variant. */
@@ -19,8 +18,8 @@ class PinCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
 
-    @Parameters(paramLabel = "MODEL[:VARIANT]")
-    String model;
+    @Mixin
+    ModelRefArg model;
 
     private final boolean add;
 
@@ -32,9 +31,8 @@ class PinCommand implements Callable<Integer> {
     public Integer call() {
         CommonOptions common = CommonOptions.of(spec);
         String name = app.require(common);
-        ModelStore store = CommandSupport.open(common);
-        String[] mv = CommandSupport.storedVariant(common, store, model);
-        VariantMeta meta = store.pin(mv[0], mv[1], name, add);
+        ModelDepot depot = CommandSupport.depot(common, name, false);
+        StoredModel meta = add ? depot.pin(model.value()) : depot.unpin(model.value());
         if (common.json) {
             common.console().out().println(Json.line(Map.of("key", meta.key(), "apps", meta.apps())));
         } else {

@@ -97,7 +97,7 @@ final class Repairs {
             failed.put(job, "repair failed: " + dev.modeldepot.cli.Cli.messageOf(e));
         } finally {
             Files.deleteIfExists(tmp);
-            deleteTree(partialDir);
+            dev.modeldepot.core.AtomicFiles.deleteTree(partialDir);
         }
     }
 
@@ -129,16 +129,6 @@ final class Repairs {
             return "taken from the Hugging Face cache";
         }
         return "nothing fetched: found good when installed again";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     private FileFetcher fetcher() {

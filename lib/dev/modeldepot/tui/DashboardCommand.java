@@ -6,6 +6,7 @@ import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.VersionProvider;
+import dev.modeldepot.core.AtomicFiles;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.demo.DemoCatalog;
@@ -22,11 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -148,7 +147,11 @@ public class DashboardCommand implements Callable<Integer> {
                 origin.close();
             }
             if (tempStore != null) {
-                deleteTree(tempStore);
+                try {
+                    AtomicFiles.deleteTree(tempStore);
+                } catch (IOException e) {
+                    // A leftover temporary demo store is harmless; the OS cleans the temp dir.
+                }
             }
         }
     }
@@ -171,14 +174,6 @@ public class DashboardCommand implements Callable<Integer> {
             c.close();
         } catch (Exception e) {
             // Shutting down: the queue saved what it could; nothing left to tell the user here.
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary demo store is harmless; the OS cleans the temp dir.
         }
     }
 }
