@@ -18,6 +18,7 @@
 //SOURCES ImportBundleCommand.java
 //SOURCES ImportCommand.java
 //SOURCES ListCommand.java
+//SOURCES ModelRefArg.java
 //SOURCES ModelStoreCommand.java
 //SOURCES PathCommand.java
 //SOURCES PinCommand.java

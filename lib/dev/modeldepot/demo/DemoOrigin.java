@@ -31,11 +31,7 @@ public final class DemoOrigin implements AutoCloseable {
         this.catalog = catalog;
         this.bytesPerSecond = bytesPerSecond;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "demo-origin");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newCachedThreadPool(dev.modeldepot.core.Threads.daemon("demo-origin"));
         server.setExecutor(executor);
         server.createContext("/files/", this::serve);
         server.start();

@@ -19,11 +19,7 @@ final class SnapshotPublisher {
     private final Supplier<QueueSnapshot> source;
     private final List<Consumer<QueueSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "queue-notifier");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(dev.modeldepot.core.Threads.daemon("queue-notifier"));
 
     SnapshotPublisher(Supplier<QueueSnapshot> source) {
         this.source = source;

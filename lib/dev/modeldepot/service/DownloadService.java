@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The long-lived download service: the queue plus the admin API on the JDK's HTTP server, and the
@@ -92,12 +91,7 @@ public final class DownloadService implements AutoCloseable {
             throw DepotException.failed("cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + " ("
                     + e.getMessage() + "); choose another --port");
         }
-        AtomicInteger n = new AtomicInteger();
-        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, r -> {
-            Thread t = new Thread(r, "http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, dev.modeldepot.core.Threads.daemon("http"));
         server.setExecutor(httpThreads);
         server.createContext("/", new ApiHandler(registry, queue, store, token, tokenForEveryEndpoint(), disabledReason, startedAt));
         server.start();

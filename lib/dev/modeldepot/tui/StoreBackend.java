@@ -67,11 +67,7 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
     }
 
     private static ExecutorService daemon(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newSingleThreadExecutor(dev.modeldepot.core.Threads.daemon(name));
     }
 
     @Override

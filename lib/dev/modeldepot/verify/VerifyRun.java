@@ -62,16 +62,8 @@ public final class VerifyRun {
             progress.accept(new RunProgress(d, bytesTotal, filesDone.get(), jobs.size(), speed, eta, false));
         };
         int poolSize = Math.max(1, Math.min(threads, jobs.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(poolSize, r -> {
-            Thread t = new Thread(r, "verify");
-            t.setDaemon(true);
-            return t;
-        });
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "verify-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(poolSize, dev.modeldepot.core.Threads.daemon("verify"));
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(dev.modeldepot.core.Threads.daemon("verify-progress"));
         try {
             if (progress != null) {
                 ticker.scheduleAtFixedRate(report, 0, 500, TimeUnit.MILLISECONDS);
