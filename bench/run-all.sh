@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
 mvn -B -q -o -DskipTests package >/dev/null 2>&1 || mvn -B -q -DskipTests package
-for b in bench/download-speed.sh bench/download-bench.sh bench/verify-bench.sh bench/bundle-bench.sh; do
+for b in bench/startup-bench.sh bench/download-speed.sh bench/download-bench.sh bench/verify-bench.sh bench/bundle-bench.sh; do
   if [ -x "$b" ]; then
     echo "== $b"
     "$b" 2>&1 | tee "bench/results/$(basename "$b" .sh).txt"

@@ -41,6 +41,7 @@ final class HelpSections {
         ex("model-store registry validate", "model-store registry validate my-registry.json");
         ex("model-store registry add", "model-store registry add --file ./model.gguf --role weights",
                 "model-store --registry my-registry.json registry add --url https://host/m.gguf --model my-llm --variant q4");
+        ex("model-store registry import", "model-store registry import --gpt4all models3.json -o gpt4all-registry.json");
         ex("model-store list", "model-store list", "model-store list --json");
         ex("model-store path", "model-store path llava-1.6-mistral-7b", "model-store path llava-1.6-mistral-7b --file model.gguf");
         ex("model-store import", "model-store import /media/usb/models", "model-store import ./m.gguf --model my-llm:q4");
@@ -50,6 +51,12 @@ final class HelpSections {
         ex("model-store prune", "model-store prune --dry-run", "model-store prune --max-size 50G --older-than 30d");
         ex("model-store du", "model-store du", "model-store du --set-budget 100G");
         ex("model-store serve", "model-store serve --port 8765", "model-store serve --port 0 --max-active 2");
+        ex("model-store quarantine", "model-store quarantine list", "model-store quarantine clear --older-than 7d");
+        ex("model-store quarantine list", "model-store quarantine list", "model-store quarantine list --json");
+        ex("model-store quarantine clear", "model-store quarantine clear --dry-run", "model-store quarantine clear --older-than 7d");
+        ex("model-store push", "model-store push llava-1.6-mistral-7b:q4_k_m oci://registry.example:5000/models/llava:q4");
+        ex("model-store install-commands", "model-store install-commands", "model-store install-commands --bin ~/bin",
+                "model-store install-commands --uninstall");
         ex("model-dashboard", "model-dashboard --demo", "model-dashboard --profile minimal");
     }
 

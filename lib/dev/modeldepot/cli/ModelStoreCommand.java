@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
                 PinCommand.Pin.class, PinCommand.Unpin.class, DeleteCommand.class, PruneCommand.class, DuCommand.class,
                 ExportCommand.class, ImportBundleCommand.class,
                 QuarantineCommand.class,
-                dev.modeldepot.cli.ServeCommand.class, PushCommand.class})
+                dev.modeldepot.cli.ServeCommand.class, PushCommand.class, InstallCommandsCommand.class})
 public class ModelStoreCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     public CommonOptions common;

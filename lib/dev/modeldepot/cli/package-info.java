@@ -17,6 +17,7 @@
 //SOURCES HelpSections.java
 //SOURCES ImportBundleCommand.java
 //SOURCES ImportCommand.java
+//SOURCES InstallCommandsCommand.java
 //SOURCES ListCommand.java
 //SOURCES ModelRefArg.java
 //SOURCES ModelStoreCommand.java
