@@ -54,7 +54,7 @@ final class HelpSections {
         ex("model-store quarantine", "model-store quarantine list", "model-store quarantine clear --older-than 7d");
         ex("model-store quarantine list", "model-store quarantine list", "model-store quarantine list --json");
         ex("model-store quarantine clear", "model-store quarantine clear --dry-run", "model-store quarantine clear --older-than 7d");
-        ex("model-store push", "model-store push llava-1.6-mistral-7b:q4_k_m oci://registry.example:5000/models/llava:q4");
+        ex("model-store push", "model-store push oci://registry.example:5000/models/llava:q4 llava-1.6-mistral-7b:q4_k_m");
         ex("model-store install-commands", "model-store install-commands", "model-store install-commands --bin ~/bin",
                 "model-store install-commands --uninstall");
         ex("model-dashboard", "model-dashboard --demo", "model-dashboard --profile minimal");

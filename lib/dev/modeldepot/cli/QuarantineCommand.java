@@ -19,8 +19,6 @@ import picocli.CommandLine.Spec;
 /** {@code model-store quarantine list|clear}: the corrupt files the store set aside, and removing them. */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
         description = "List or clear the corrupt files and damaged metadata the store set aside (prune clears those older than 7 days).",
-        footerHeading = "%nExamples:%n",
-        footer = {"  model-store quarantine list", "  model-store quarantine clear --older-than 7d"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input"},
         subcommands = {QuarantineCommand.ListIt.class, QuarantineCommand.Clear.class})
@@ -34,7 +32,6 @@ class QuarantineCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "What is in quarantine: when, what it was, why, and its size.",
-            footerHeading = "%nExamples:%n", footer = {"  model-store quarantine list", "  model-store quarantine list --json"},
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed (also when empty)", "2:bad input"})
     static class ListIt implements Callable<Integer> {
         @Spec
@@ -55,7 +52,6 @@ class QuarantineCommand implements Runnable {
     }
 
     @Command(name = "clear", mixinStandardHelpOptions = true, description = "Delete quarantined files (all, or those older than --older-than).",
-            footerHeading = "%nExamples:%n", footer = {"  model-store quarantine clear --older-than 7d --dry-run", "  model-store quarantine clear"},
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:cleared (or would clear, with --dry-run)", "1:a file could not be deleted", "2:bad input"})
     static class Clear implements Callable<Integer> {
         @Spec

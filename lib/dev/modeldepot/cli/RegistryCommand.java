@@ -167,7 +167,6 @@ public class RegistryCommand {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Convert another catalog into a registry: GPT4All's models3.json (--gpt4all).",
                     "Entries with only an md5sum keep it (checked after download, a weaker checksum); entries that cannot be converted are listed."},
-            footerHeading = "%nExamples:%n", footer = {"  model-store registry import --gpt4all models3.json -o gpt4all-registry.json"},
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:converted (unconvertible entries are listed)", "2:the catalog is not GPT4All's format"})
     static class Import implements Callable<Integer> {
         @Spec
