@@ -6,6 +6,7 @@
 //SOURCES DownloadSwitch.java
 //SOURCES Errors.java
 //SOURCES ExitCode.java
+//SOURCES FileLinks.java
 //SOURCES Hashing.java
 //SOURCES Json.java
 //SOURCES Printable.java

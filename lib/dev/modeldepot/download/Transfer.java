@@ -346,13 +346,10 @@ final class Transfer {
         } else if (!Files.isRegularFile(part, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             what = "not a regular file";
         } else {
-            try {
-                Object links = Files.getAttribute(part, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                if (links instanceof Integer n && n > 1) {
-                    what = "a hard link shared with " + (n - 1) + " other name(s)";
-                }
-            } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                // No unix view (Windows): hard links there need explicit tools; nothing to check.
+            // No unix view (Windows): hard links there need explicit tools; nothing to check.
+            int links = dev.modeldepot.core.FileLinks.count(part).orElse(1);
+            if (links > 1) {
+                what = "a hard link shared with " + (links - 1) + " other name(s)";
             }
         }
         if (what != null) {

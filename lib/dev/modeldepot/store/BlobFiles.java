@@ -50,15 +50,8 @@ final class BlobFiles {
 
     /** Bytes deleting this file frees: none while another hard link (outside our tree) keeps its inode. */
     static long freedBy(Path file) {
-        try {
-            Object links = Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (links instanceof Integer n && n > 1) {
-                return 0;
-            }
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            // No link count on this file system: count its size.
-        }
-        return sizeOf(file);
+        // No link count on this file system: count its size.
+        return dev.modeldepot.core.FileLinks.count(file).orElse(1) > 1 ? 0 : sizeOf(file);
     }
 
     /**

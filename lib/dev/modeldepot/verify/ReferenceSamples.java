@@ -1,5 +1,8 @@
 package dev.modeldepot.verify;
 
+import static dev.modeldepot.verify.SampleFiles.field;
+import static dev.modeldepot.verify.SampleFiles.varintField;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -137,22 +140,4 @@ public final class ReferenceSamples {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void varintField(ByteArrayOutputStream out, int field, long value) {
-        varint(out, (long) field << 3);
-        varint(out, value);
-    }
-
-    private static void field(ByteArrayOutputStream out, int field, byte[] bytes) {
-        varint(out, (long) field << 3 | 2);
-        varint(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long value) {
-        while ((value & ~0x7fL) != 0) {
-            out.write((int) (value & 0x7f) | 0x80);
-            value >>>= 7;
-        }
-        out.write((int) value);
-    }
 }

@@ -182,12 +182,13 @@ public final class SampleFiles {
         return model.toByteArray();
     }
 
-    private static void varintField(ByteArrayOutputStream out, int field, long value) {
+    /** Protobuf wire format, for ONNX samples here and in ReferenceSamples. */
+    static void varintField(ByteArrayOutputStream out, int field, long value) {
         varint(out, (long) field << 3);
         varint(out, value);
     }
 
-    private static void field(ByteArrayOutputStream out, int field, byte[] bytes) {
+    static void field(ByteArrayOutputStream out, int field, byte[] bytes) {
         varint(out, (long) field << 3 | 2);
         varint(out, bytes.length);
         out.writeBytes(bytes);

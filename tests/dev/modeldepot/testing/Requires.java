@@ -19,11 +19,7 @@ public final class Requires {
         if (found == null) {
             String message = "*** " + name + " is not installed: this test needs it (apt-get install "
                     + (name.equals("nginx") ? "nginx-light" : name) + "). ***";
-            if (inCi()) {
-                Assertions.fail(message + " CI must install it (see .ci/run).");
-            }
-            System.err.println("SKIPPED " + message);
-            Assumptions.abort(message);
+            skipLoudlyOrFailInCi(message, " CI must install it (see .ci/run).");
         }
         return found;
     }
@@ -42,5 +38,14 @@ public final class Requires {
             }
         }
         return null;
+    }
+
+    /** A missing prerequisite: a loud skip on a developer's machine, a failure in CI (no test passes quietly there). */
+    public static void skipLoudlyOrFailInCi(String message, String ciHint) {
+        if (inCi()) {
+            Assertions.fail(message + ciHint);
+        }
+        System.err.println("SKIPPED " + message);
+        Assumptions.abort(message);
     }
 }
