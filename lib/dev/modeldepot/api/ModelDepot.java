@@ -1,9 +1,12 @@
 package dev.modeldepot.api;
 
 import dev.modeldepot.bundle.Bundle;
+import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
+import dev.modeldepot.download.DownloadRequest;
+import dev.modeldepot.download.DownloadResult;
 import dev.modeldepot.queue.DownloadQueue;
 import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.ModelFile;
@@ -44,29 +47,43 @@ public final class ModelDepot implements AutoCloseable {
     private final Registry registry;
     private final ModelStore store;
     private final StoreChoice choice;
-    private final FileFetcher fetcher;
+    private final FileFetcher network;
     private final String app;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Clock clock;
-    private final Bundle bundle;
+    private final Path bundlePath;
+    /** The bundle, then the network; opened at the first file an install lacks (guarded by this). */
+    private BundleSource bundleFirst;
 
-    ModelDepot(Registry registry, ModelStore store, StoreChoice choice, FileFetcher fetcher, String app,
-               ExecutorService executor, boolean ownsExecutor, Clock clock, Bundle bundle) {
+    ModelDepot(Registry registry, ModelStore store, StoreChoice choice, FileFetcher network, String app,
+               ExecutorService executor, boolean ownsExecutor, Clock clock, Path bundlePath) {
         this.registry = registry;
         this.store = store;
         this.choice = choice;
-        this.fetcher = fetcher;
+        this.network = network;
         this.app = app;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
         this.clock = clock;
-        this.bundle = bundle;
+        this.bundlePath = bundlePath;
     }
 
-    /** The offline bundle installs come from first, if the builder was given one. */
+    /** The offline bundle installs come from first, if the builder was given one (opened now if not yet). */
     public Optional<String> bundleSource() {
-        return Optional.ofNullable(bundle).map(Bundle::where);
+        return bundlePath == null ? Optional.empty() : Optional.of(bundleFirst().bundle().where());
+    }
+
+    /** Where an install gets a file the store lacks: the bundle first (opened at the first such file), then the network. */
+    private DownloadResult fetch(DownloadRequest request, DownloadListener listener, Cancellation cancel) throws Exception {
+        return (bundlePath == null ? network : bundleFirst()).fetch(request, listener, cancel);
+    }
+
+    private synchronized BundleSource bundleFirst() {
+        if (bundleFirst == null) {
+            bundleFirst = new BundleSource(Bundle.open(bundlePath), network, BundleSource.HASHER_THREADS, clock);
+        }
+        return bundleFirst;
     }
 
     public static ModelDepotBuilder builder() {
@@ -90,7 +107,7 @@ public final class ModelDepot implements AutoCloseable {
 
     /** As {@link #ensure(String, DownloadListener)}; {@code cancel} stops it (exit 130) and keeps the partials. */
     public ReadyModel ensure(VariantRef ref, DownloadListener listener, Cancellation cancel) {
-        Path dir = store.install(ref, fetcher, listener == null ? DownloadListener.NONE : listener, cancel, app);
+        Path dir = store.install(ref, this::fetch, listener == null ? DownloadListener.NONE : listener, cancel, app);
         return ready(ref, dir);
     }
 
@@ -241,9 +258,13 @@ public final class ModelDepot implements AutoCloseable {
         if (ownsExecutor) {
             executor.shutdownNow();
         }
-        if (bundle != null) {
+        BundleSource opened;
+        synchronized (this) {
+            opened = bundleFirst;
+        }
+        if (opened != null) {
             try {
-                bundle.close();
+                opened.bundle().close();
             } catch (java.io.IOException e) {
                 // Read-only channels: nothing was written that closing could lose.
             }

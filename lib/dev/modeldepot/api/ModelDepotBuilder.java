@@ -1,7 +1,5 @@
 package dev.modeldepot.api;
 
-import dev.modeldepot.bundle.Bundle;
-import dev.modeldepot.bundle.BundleSource;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Threads;
 import dev.modeldepot.download.DownloadEngine;
@@ -127,7 +125,9 @@ public final class ModelDepotBuilder {
 
     /**
      * An offline bundle (folder, .tar or .tar.part1) that installs come from first, before the
-     * network or the {@link #fetcher}; null for none. Opened (and checked) by {@link #build()}.
+     * network or the {@link #fetcher}; null for none. Opened (and checked, a bad one is exit 2) when
+     * first needed, by an install that lacks a file or by {@link ModelDepot#bundleSource()}: an app
+     * whose models are all ready starts with the bundle's drive unplugged.
      */
     public ModelDepotBuilder bundle(Path path) {
         this.bundle = path;
@@ -150,13 +150,9 @@ public final class ModelDepotBuilder {
         ModelStore store = ModelStore.open(choice.root(), clock, options).forRegistry(reg);
         FileFetcher files = offline ? FileFetcher.NONE : fetcher != null ? fetcher
                 : Fetchers.of(new DownloadEngine(downloadSettings != null ? downloadSettings : DownloadSettings.defaults(env)));
-        Bundle opened = bundle == null ? null : Bundle.open(bundle.toAbsolutePath().normalize());
-        if (opened != null) {
-            files = new BundleSource(opened, files, BundleSource.HASHER_THREADS, clock);
-        }
         boolean owned = executor == null;
         ExecutorService pool = owned ? Executors.newFixedThreadPool(DEFAULT_THREADS, Threads.daemon("modeldepot")) : executor;
-        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock, opened);
+        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock, bundle == null ? null : bundle.toAbsolutePath().normalize());
     }
 
     private String registrySourceOrDefault() {

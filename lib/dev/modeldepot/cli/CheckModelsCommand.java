@@ -1,7 +1,7 @@
 package dev.modeldepot.cli;
 
-import dev.modeldepot.bundle.Bundle;
-import dev.modeldepot.bundle.BundleSource;
+import dev.modeldepot.api.ModelDepot;
+import dev.modeldepot.api.ModelStatus;
 import dev.modeldepot.download.DownloadRequest;
 import dev.modeldepot.download.DownloadResult;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import dev.modeldepot.store.Fetchers;
 import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.VariantStatus.State;
-import dev.modeldepot.store.VariantStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +68,7 @@ public class CheckModelsCommand implements Callable<Integer> {
     public Function<CommonOptions, FileFetcher> fetchers = c -> Fetchers.forEnvironment(c.env, c.offline);
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         if (profile != null && !models.isEmpty()) {
             throw DepotException.badInput("give models or --profile, not both");
         }
@@ -79,17 +78,25 @@ public class CheckModelsCommand implements Callable<Integer> {
         Registry registry = common.loadRegistry();
         List<VariantRef> named = sources.filtered(profile != null ? registry.resolveProfile(profile)
                 : !models.isEmpty() ? registry.resolveAll(models) : registry.defaults());
-        String appName = app.resolve(common);
-        ModelStore store = CommandSupport.open(common).forRegistry(registry);
+        // The bundle only matters to --download, and is opened only when a file is missing.
+        Path bundlePath = !download ? null : bundle != null ? bundle
+                : common.env.get("MODELDEPOT_BUNDLE") == null ? null : Path.of(common.env.get("MODELDEPOT_BUNDLE"));
+        try (ModelDepot depot = CommandSupport.builder(common, registry, app.resolve(common)).fetcher(network()).bundle(bundlePath).build()) {
+            return run(depot, named);
+        }
+    }
+
+    private int run(ModelDepot depot, List<VariantRef> named) {
+        ModelStore store = depot.store();
         Console console = common.console();
         List<VariantRef> refs = new ArrayList<>();
         for (VariantRef ref : named) {
             refs.add(common.offline || ref.variant().resolved() ? ref : current(ref, store));
         }
-        List<VariantStatus> statuses = check(store, refs);
+        List<ModelStatus> statuses = check(depot, refs);
         List<VariantRef> needed = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
-            if (!statuses.get(i).usable()) {
+            if (!statuses.get(i).ready()) {
                 needed.add(refs.get(i));
             }
         }
@@ -99,13 +106,14 @@ public class CheckModelsCommand implements Callable<Integer> {
                 print(console, statuses, store.freeSpace());
             }
             if (confirmed(needed.size(), bytes)) {
-                fetch(store, needed, appName, console);
+                depot.bundleSource().ifPresent(where -> console.info("installing from bundle " + where + " first"));
+                install(depot, needed, console);
                 moved.clear();
                 statuses.clear();
-                statuses.addAll(check(store, refs));
+                statuses.addAll(check(depot, refs));
             }
         }
-        CommandSupport.printWarnings(console, store);
+        depot.warnings().forEach(console::warn);
         int code = exitCode(statuses);
         if (common.json) {
             console.out().println(Json.pretty(json(statuses, store, code)));
@@ -113,6 +121,19 @@ public class CheckModelsCommand implements Callable<Integer> {
             print(console, statuses, store.freeSpace());
         }
         return code;
+    }
+
+    /** The network for --download, started at the first file the store and the bundle lack (tests replace {@link #fetchers}). */
+    private FileFetcher network() {
+        return new FileFetcher() {
+            private FileFetcher engine;
+
+            @Override
+            public DownloadResult fetch(DownloadRequest r, DownloadListener l, Cancellation c) throws Exception {
+                engine = engine == null ? fetchers.apply(common) : engine;
+                return engine.fetch(r, l, c);
+            }
+        };
     }
 
     /** Sourced variants resolved now (online), so a branch that moved since the install shows as outdated. */
@@ -129,14 +150,11 @@ public class CheckModelsCommand implements Callable<Integer> {
         return now;
     }
 
-    private List<VariantStatus> check(ModelStore store, List<VariantRef> refs) {
-        List<VariantStatus> out = new ArrayList<>();
+    private List<ModelStatus> check(ModelDepot depot, List<VariantRef> refs) {
+        List<ModelStatus> out = new ArrayList<>();
         for (VariantRef r : refs) {
-            VariantStatus s = store.status(r, deep);
-            if (moved.containsKey(r.key()) && s.usable()) {
-                s = new VariantStatus(s.key(), s.model(), s.variant(), State.OUTDATED, s.size(), s.present(), s.toDownload(), s.files(), s.verifiedAt());
-            }
-            out.add(s);
+            ModelStatus s = depot.status(r, deep);
+            out.add(moved.containsKey(r.key()) && s.ready() ? s.withState(State.OUTDATED) : s);
         }
         return out;
     }
@@ -153,28 +171,7 @@ public class CheckModelsCommand implements Callable<Integer> {
         return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     }
 
-    private void fetch(ModelStore store, List<VariantRef> needed, String appName, Console console) throws Exception {
-        FileFetcher network = new FileFetcher() {
-            private FileFetcher engine;
-
-            @Override
-            public DownloadResult fetch(DownloadRequest r, DownloadListener l, Cancellation c) throws Exception {
-                engine = engine == null ? fetchers.apply(common) : engine;
-                return engine.fetch(r, l, c);
-            }
-        };
-        Path bundlePath = bundle != null ? bundle : common.env.get("MODELDEPOT_BUNDLE") == null ? null : Path.of(common.env.get("MODELDEPOT_BUNDLE"));
-        if (bundlePath == null) {
-            install(store, needed, appName, console, network);
-            return;
-        }
-        try (Bundle b = Bundle.open(bundlePath.toAbsolutePath().normalize())) {
-            console.info("installing from bundle " + b.where() + " first");
-            install(store, needed, appName, console, new BundleSource(b, network, BundleSource.HASHER_THREADS, store.clock()));
-        }
-    }
-
-    private void install(ModelStore store, List<VariantRef> needed, String appName, Console console, FileFetcher fetcher) throws Exception {
+    private void install(ModelDepot depot, List<VariantRef> needed, Console console) {
         // Progress goes to stderr under --json, so stdout stays one JSON document.
         java.util.function.Consumer<String> say = line -> {
             if (common.json) {
@@ -194,7 +191,7 @@ public class CheckModelsCommand implements Callable<Integer> {
         for (VariantRef ref : needed) {
             say.accept("downloading " + ref.key() + " ...");
             try {
-                store.install(ref, fetcher, listener, cancel, appName);
+                depot.ensure(ref, listener, cancel);
             } catch (DepotException e) {
                 if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.BAD_INPUT) {
                     throw e;
@@ -204,17 +201,17 @@ public class CheckModelsCommand implements Callable<Integer> {
         }
     }
 
-    static int exitCode(List<VariantStatus> statuses) {
+    static int exitCode(List<ModelStatus> statuses) {
         if (statuses.stream().anyMatch(s -> s.state() == State.CORRUPT)) {
             return ExitCode.INTEGRITY.code;
         }
-        return statuses.stream().allMatch(VariantStatus::usable) ? ExitCode.OK.code : ExitCode.FAILED.code;
+        return statuses.stream().allMatch(ModelStatus::ready) ? ExitCode.OK.code : ExitCode.FAILED.code;
     }
 
-    private void print(Console console, List<VariantStatus> statuses, long free) {
+    private void print(Console console, List<ModelStatus> statuses, long free) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"MODEL", "VARIANT", "STATE", "SIZE", "TO DOWNLOAD"});
-        for (VariantStatus s : statuses) {
+        for (ModelStatus s : statuses) {
             rows.add(new String[] {s.model(), s.variant(), s.label(), Sizes.human(s.size()), s.toDownload() == 0 ? "-" : Sizes.human(s.toDownload())});
         }
         List<String> lines = CommandSupport.table(rows);
@@ -226,15 +223,15 @@ public class CheckModelsCommand implements Callable<Integer> {
             };
             console.info(console.paint(tone, lines.get(i)));
         }
-        for (VariantStatus s : statuses) {
+        for (ModelStatus s : statuses) {
             s.files().stream().filter(f -> f.detail() != null && f.state() != State.UNVERIFIED)
                     .forEach(f -> console.info("  " + s.key() + "/" + f.path() + ": " + f.state().word() + ": " + f.detail()));
         }
         moved.forEach((key, why) -> console.info("  " + key + ": outdated: " + why));
-        long ready = statuses.stream().filter(VariantStatus::usable).count();
+        long ready = statuses.stream().filter(ModelStatus::ready).count();
         long corrupt = statuses.stream().filter(s -> s.state() == State.CORRUPT).count();
-        long toDownload = statuses.stream().mapToLong(VariantStatus::toDownload).sum();
-        long total = statuses.stream().mapToLong(VariantStatus::size).sum();
+        long toDownload = statuses.stream().mapToLong(ModelStatus::toDownload).sum();
+        long total = statuses.stream().mapToLong(ModelStatus::size).sum();
         console.info(String.format("%d of %d ready, %s in total; %s to download%s; free disk %s", ready, statuses.size(), Sizes.human(total),
                 Sizes.human(toDownload), corrupt > 0 ? "; " + corrupt + " corrupt" : "", Sizes.human(free)));
         if (free >= 0 && toDownload > free) {
@@ -242,7 +239,7 @@ public class CheckModelsCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> json(List<VariantStatus> statuses, ModelStore store, int code) {
+    private Map<String, Object> json(List<ModelStatus> statuses, ModelStore store, int code) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", store.layout().root().toString());
         out.put("models", statuses.stream().map(s -> {
@@ -265,9 +262,9 @@ public class CheckModelsCommand implements Callable<Integer> {
             }
             return m;
         }).toList());
-        out.put("ready", statuses.stream().allMatch(VariantStatus::usable));
-        out.put("totalSize", statuses.stream().mapToLong(VariantStatus::size).sum());
-        out.put("toDownload", statuses.stream().mapToLong(VariantStatus::toDownload).sum());
+        out.put("ready", statuses.stream().allMatch(ModelStatus::ready));
+        out.put("totalSize", statuses.stream().mapToLong(ModelStatus::size).sum());
+        out.put("toDownload", statuses.stream().mapToLong(ModelStatus::toDownload).sum());
         out.put("freeDisk", store.freeSpace());
         out.put("exitCode", code);
         out.put("warnings", store.warnings());

@@ -1,6 +1,7 @@
 package dev.modeldepot.cli;
 
 import dev.modeldepot.api.ModelDepot;
+import dev.modeldepot.api.ModelDepotBuilder;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Times;
 import dev.modeldepot.registry.Registry;
@@ -48,7 +49,12 @@ final class CommandSupport {
             }
             registry = new Registry(1, List.of(), List.of(), "none");
         }
-        return ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app).env(common.env).offline(common.offline).build();
+        return builder(common, registry, app).offline(common.offline).build();
+    }
+
+    /** The API over the store the options name (--cache-dir, the environment), for {@code app}. */
+    static ModelDepotBuilder builder(CommonOptions common, Registry registry, String app) {
+        return ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app).env(common.env);
     }
 
     static void printWarnings(Console console, ModelStore store) {

@@ -31,13 +31,19 @@ public record VariantStatus(String key, String model, String variant, State stat
 
     /** "partial 42%" for partial variants, else the state word. */
     public String label() {
-        if (state == State.PARTIAL) {
-            return "partial " + percent() + "%";
-        }
-        return state.word();
+        return label(state, percent());
     }
 
     public int percent() {
+        return percent(present, size);
+    }
+
+    /** The label and percent rules, shared with the API's ModelStatus. */
+    public static String label(State state, int percent) {
+        return state == State.PARTIAL ? "partial " + percent + "%" : state.word();
+    }
+
+    public static int percent(long present, long size) {
         return size <= 0 ? 100 : (int) Math.min(100, present * 100 / size);
     }
 

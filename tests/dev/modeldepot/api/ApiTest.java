@@ -162,4 +162,16 @@ class ApiTest {
             assertThrows(DepotException.BadInput.class, () -> ModelDepot.builder().app("no spaces allowed"));
         }
     }
+
+    @Test
+    void anUnpluggedBundleFailsOnlyTheInstallThatNeedsIt() throws Exception {
+        Path unplugged = tmp.resolve("usb/models.tar");
+        try (AppRegistry reg = new AppRegistry(tmp, 100_000); ModelDepot depot = depot(reg, tmp.resolve("shared")).bundle(unplugged).build()) {
+            assertEquals(State.MISSING, depot.status(AppRegistry.MODEL).state(), "status never needs the bundle");
+            DepotException e = assertThrows(DepotException.class, () -> depot.ensure(AppRegistry.MODEL, null));
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+            assertTrue(e.getMessage().contains("cannot read bundle " + unplugged), e.getMessage());
+            assertEquals(0, reg.origin.requests("/tagger/model.onnx"), "the bundle comes first: no download behind its back");
+        }
+    }
 }

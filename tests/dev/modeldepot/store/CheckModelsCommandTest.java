@@ -142,4 +142,15 @@ class CheckModelsCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("1 of 1 ready"), r.out());
     }
+
+    @Test
+    void aBundleIsOpenedOnlyWhenAFileIsMissingSoAnUnpluggedOneDoesNotFailAReadyStore() throws Exception {
+        install("alpha:q4");
+        String unplugged = tmp.resolve("usb/models.tar").toString();
+        Run ready = check("alpha", "--download", "--yes", "--bundle", unplugged);
+        assertEquals(0, ready.exitCode(), ready.err());
+        Run missing = check("beta", "--download", "--yes", "--bundle", unplugged);
+        assertEquals(2, missing.exitCode(), missing.out() + missing.err());
+        assertTrue(missing.err().contains("cannot read bundle"), missing.err());
+    }
 }
