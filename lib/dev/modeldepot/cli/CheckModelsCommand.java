@@ -11,7 +11,6 @@ import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.core.Version;
 import dev.modeldepot.download.Cancellation;
-import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Parameters;
         description = "The startup check: which models are ready, missing, partial or corrupt, and how much is left to download.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every model is ready", "1:something must be downloaded (or the download failed)",
-                "2:bad input", "3:a stored file is corrupt"})
+                "2:bad input", "3:a stored file is corrupt", "130:interrupted during --download (run again to resume)"})
 public class CheckModelsCommand implements Callable<Integer> {
     @Mixin
     public CommonOptions common;
@@ -64,11 +63,14 @@ public class CheckModelsCommand implements Callable<Integer> {
             + "before the network (default: $MODELDEPOT_BUNDLE).")
     Path bundle;
 
+    /** Ctrl-C is wired only when run as a program (tests run the command in-process). */
+    public boolean installSignalHook = true;
+
     /** Where downloads come from; tests replace it, the lead points Fetchers at the engine. */
     public Function<CommonOptions, FileFetcher> fetchers = c -> Fetchers.forEnvironment(c.env, c.offline);
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (profile != null && !models.isEmpty()) {
             throw DepotException.badInput("give models or --profile, not both");
         }
@@ -86,7 +88,7 @@ public class CheckModelsCommand implements Callable<Integer> {
         }
     }
 
-    private int run(ModelDepot depot, List<VariantRef> named) {
+    private int run(ModelDepot depot, List<VariantRef> named) throws Exception {
         ModelStore store = depot.store();
         Console console = common.console();
         List<VariantRef> refs = new ArrayList<>();
@@ -107,7 +109,10 @@ public class CheckModelsCommand implements Callable<Integer> {
             }
             if (confirmed(needed.size(), bytes)) {
                 depot.bundleSource().ifPresent(where -> console.info("installing from bundle " + where + " first"));
-                install(depot, needed, console);
+                int stopped = install(depot, needed, console);
+                if (stopped != 0) {
+                    return stopped; // Ctrl-C: said once, partials kept; no table of a half-done state
+                }
                 moved.clear();
                 statuses.clear();
                 statuses.addAll(check(depot, refs));
@@ -171,7 +176,14 @@ public class CheckModelsCommand implements Callable<Integer> {
         return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     }
 
-    private void install(ModelDepot depot, List<VariantRef> needed, Console console) {
+    /**
+     * The same live lines as download-model-with-progress (its printer: per file, plus an overall
+     * line for a multi-file model) on a terminal's stderr, plain lines elsewhere; Ctrl-C stops
+     * the downloads with their partials kept and says so once, as that command does.
+     *
+     * @return 0, or 130 after Ctrl-C (already reported)
+     */
+    private int install(ModelDepot depot, List<VariantRef> needed, Console console) throws Exception {
         // Progress goes to stderr under --json, so stdout stays one JSON document.
         java.util.function.Consumer<String> say = line -> {
             if (common.json) {
@@ -180,25 +192,22 @@ public class CheckModelsCommand implements Callable<Integer> {
                 console.info(line);
             }
         };
-        DownloadListener listener = event -> {
-            if (event instanceof DownloadEvent.Completed c) {
-                say.accept("  done  " + c.label() + " (" + Sizes.human(c.size()) + ")");
-            } else if (event instanceof DownloadEvent.Failed f) {
-                console.warn(f.label() + ": " + f.message());
-            }
-        };
-        Cancellation cancel = new Cancellation();
-        for (VariantRef ref : needed) {
-            say.accept("downloading " + ref.key() + " ...");
-            try {
-                depot.ensure(ref, listener, cancel);
-            } catch (DepotException e) {
-                if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.BAD_INPUT) {
-                    throw e;
+        ProgressPrinter printer = ProgressPrinter.forCommand(common, depot.store().clock(), true);
+        return CtrlC.guard(installSignalHook, "check-models", common.verbose, null, cancel -> {
+            for (VariantRef ref : needed) {
+                say.accept("downloading " + ref.key() + " ...");
+                printer.overall(ref.variant().files().size() > 1 ? ref.totalSize() : -1);
+                try {
+                    depot.ensure(ref, printer, cancel);
+                } catch (DepotException e) {
+                    if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.BAD_INPUT) {
+                        throw e;
+                    }
+                    console.warn(ref.key() + ": " + e.getMessage());
                 }
-                console.warn(ref.key() + ": " + e.getMessage());
             }
-        }
+            return 0;
+        });
     }
 
     static int exitCode(List<ModelStatus> statuses) {

@@ -90,7 +90,10 @@ public class CommonOptions {
         return n;
     }
 
+    /** Whether output goes to a terminal; null asks the JVM. Tests set true to see what a terminal gets (live lines). */
+    public Boolean terminal;
+
     public Console console() {
-        return Console.forStdout(env, quiet);
+        return terminal == null ? Console.forStdout(env, quiet) : Console.forStdout(env, quiet, terminal);
     }
 }

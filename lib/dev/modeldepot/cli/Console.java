@@ -26,7 +26,11 @@ public final class Console {
     }
 
     public static Console forStdout(Map<String, String> env, boolean quiet) {
-        boolean tty = System.console() != null;
+        return forStdout(env, quiet, System.console() != null);
+    }
+
+    /** As {@link #forStdout(Map, boolean)}, told whether the output is a terminal. */
+    public static Console forStdout(Map<String, String> env, boolean quiet, boolean tty) {
         boolean colour = tty && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
         return new Console(System.out, System.err, colour, quiet, tty);
     }

@@ -25,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -118,7 +116,7 @@ public class DownloadCommand implements Callable<Integer> {
     public boolean installSignalHook = true;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         boolean single = url != null;
         if (single == (!models.isEmpty() || profile != null)) {
             throw DepotException.badInput("give either MODEL[:VARIANT]... / --profile NAME, or --url URL -o PATH");
@@ -153,44 +151,11 @@ public class DownloadCommand implements Callable<Integer> {
         if (common.offline) {
             return offline(plan, refs);
         }
-        ProgressPrinter.Mode mode = mode();
-        ProgressPrinter printer = new ProgressPrinter(mode, mode == ProgressPrinter.Mode.JSON ? System.out : System.err, clock);
+        ProgressPrinter printer = ProgressPrinter.forCommand(common, clock, false);
         plan.forEach(p -> printer.name(p.request().label(), new ProgressPrinter.Names(p.model(), p.variant(), p.file())));
-        Cancellation cancel = new Cancellation();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancel.cancel();
-            try {
-                finished.await(10, TimeUnit.SECONDS); // let the engine save its state before the JVM halts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "save-state-on-exit");
-        if (installSignalHook) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        try {
-            return run(new DownloadEngine(settings), plan, refs, printer, cancel);
-        } catch (DepotException e) {
-            if (e.exitCode() != ExitCode.INTERRUPTED) {
-                throw e;
-            }
-            // Ctrl-C: the JVM halts as soon as `finished` counts down, so report here, once.
-            if (common.json) {
-                System.out.println(Cli.failedEvent(e.exitCode().code, e.getMessage()));
-                System.out.flush();
-            }
-            return Cli.report(e, new java.io.PrintWriter(System.err, true), common.verbose, "download-model-with-progress");
-        } finally {
-            finished.countDown();
-            if (installSignalHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // Ctrl-C: the hook is already running
-                }
-            }
-        }
+        return CtrlC.guard(installSignalHook, "download-model-with-progress", common.verbose,
+                common.json ? new java.io.PrintWriter(System.out, true) : null,
+                cancel -> run(new DownloadEngine(settings), plan, refs, printer, cancel));
     }
 
     /** Registry models go through the API's ensure: the shared store, content-addressed, linked, recorded for the app. */
@@ -331,13 +296,4 @@ public class DownloadCommand implements Callable<Integer> {
         return l;
     }
 
-    private ProgressPrinter.Mode mode() {
-        if (common.json) {
-            return ProgressPrinter.Mode.JSON;
-        }
-        if (common.quiet) {
-            return ProgressPrinter.Mode.QUIET;
-        }
-        return common.console().isTty() ? ProgressPrinter.Mode.TTY : ProgressPrinter.Mode.PLAIN;
-    }
 }

@@ -40,6 +40,18 @@ public final class ProgressPrinter implements DownloadListener {
         this.clock = clock;
     }
 
+    /**
+     * The printer a command's download shows through: JSON Lines on stdout with --json (on stderr
+     * as plain lines when stdout carries the command's own result, as check-models' one JSON
+     * document does), nothing with --quiet, live lines on a terminal, plain lines otherwise.
+     */
+    public static ProgressPrinter forCommand(CommonOptions common, Clock clock, boolean stdoutIsTheResult) {
+        Mode mode = common.json ? (stdoutIsTheResult ? Mode.PLAIN : Mode.JSON)
+                : common.quiet ? Mode.QUIET
+                : common.console().isTty() ? Mode.TTY : Mode.PLAIN;
+        return new ProgressPrinter(mode, mode == Mode.JSON ? System.out : System.err, clock);
+    }
+
     /** Registers how a label is named in output; call before its download starts. */
     public synchronized void name(String label, Names n) {
         names.put(label, n);
@@ -132,8 +144,8 @@ public final class ProgressPrinter implements DownloadListener {
         if (e instanceof DownloadEvent.Completed c) {
             live.remove(c.label());
             overallDoneBefore += c.size();
-        } else if (e instanceof DownloadEvent.Failed f) {
-            live.remove(f.label());
+        } else if (e instanceof DownloadEvent.Failed f && live.remove(f.label()) != null && msg.isEmpty()) {
+            redraw(); // the failed file's line leaves the live block, so what the command prints next is not erased
         }
         if (msg.isPresent()) {
             erase();
