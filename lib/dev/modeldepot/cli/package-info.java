@@ -9,6 +9,7 @@
 //SOURCES CommonOptions.java
 //SOURCES Console.java
 //SOURCES CredentialOptions.java
+//SOURCES CtrlC.java
 //SOURCES DeleteCommand.java
 //SOURCES DownloadCommand.java
 //SOURCES DuCommand.java
