@@ -228,7 +228,7 @@ public class CheckModelsCommand implements Callable<Integer> {
             Console.Tone tone = i == 0 ? Console.Tone.BOLD : switch (statuses.get(i - 1).state()) {
                 case READY -> Console.Tone.OK;
                 case UNVERIFIED, PARTIAL, MISSING, OUTDATED -> Console.Tone.WARN;
-                case CORRUPT -> Console.Tone.ERROR;
+                case CORRUPT, DAMAGED_LINK -> Console.Tone.ERROR;
             };
             console.info(console.paint(tone, lines.get(i)));
         }
@@ -239,10 +239,13 @@ public class CheckModelsCommand implements Callable<Integer> {
         moved.forEach((key, why) -> console.info("  " + key + ": outdated: " + why));
         long ready = statuses.stream().filter(ModelStatus::ready).count();
         long corrupt = statuses.stream().filter(s -> s.state() == State.CORRUPT).count();
+        long damaged = statuses.stream().filter(s -> s.state() == State.DAMAGED_LINK).count();
         long toDownload = statuses.stream().mapToLong(ModelStatus::toDownload).sum();
         long total = statuses.stream().mapToLong(ModelStatus::size).sum();
         console.info(String.format("%d of %d ready, %s in total; %s to download%s; free disk %s", ready, statuses.size(), Sizes.human(total),
-                Sizes.human(toDownload), corrupt > 0 ? "; " + corrupt + " corrupt" : "", Sizes.human(free)));
+                Sizes.human(toDownload), (corrupt > 0 ? "; " + corrupt + " corrupt" : "")
+                        + (damaged > 0 ? "; " + damaged + " with a damaged link (nothing to download: --download links it again)" : ""),
+                Sizes.human(free)));
         if (free >= 0 && toDownload > free) {
             console.warn("the downloads need " + Sizes.human(toDownload) + " but only " + Sizes.human(free) + " is free");
         }

@@ -48,6 +48,8 @@ final class Repairs {
     /** Labels whose bytes were transferred, and labels taken from the Hugging Face cache: what the report may claim. */
     private final java.util.Set<String> transferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Store files whose blob was sound and only the readable path needed linking again. */
+    private final java.util.Set<VerifyJob> relinks = new java.util.HashSet<>();
 
     Repairs(CommonOptions common, Console console, Clock clock, Stamps stamps, int threads, Supplier<FileFetcher> fetchers) {
         this.common = common;
@@ -119,8 +121,16 @@ final class Repairs {
         });
     }
 
+    /** Marks a store file whose blob is sound and whose readable path only needs linking again. */
+    void relinking(VerifyJob job) {
+        relinks.add(job);
+    }
+
     /** What the repair did for one file, from the engine's events: never "fetched" without a transfer. */
     private String how(VerifyJob job) {
+        if (relinks.contains(job)) {
+            return "linked again to its verified blob";
+        }
         String label = job.model() == null ? job.name() : job.model() + "/" + job.name();
         if (transferred.contains(label) || transferred.contains(job.name())) {
             return "fetched again";

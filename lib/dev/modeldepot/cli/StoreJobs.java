@@ -11,6 +11,7 @@ import dev.modeldepot.store.StoreStamps;
 import dev.modeldepot.store.VariantMeta;
 import dev.modeldepot.verify.FileReport;
 import dev.modeldepot.verify.Stamps;
+import dev.modeldepot.verify.Verdict;
 import dev.modeldepot.verify.VerifyJob;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,6 +82,20 @@ final class StoreJobs {
         } catch (java.nio.file.NoSuchFileException e) {
             return "already gone from the store";
         }
+    }
+
+    /**
+     * A sound blob is not enough: the path apps open must be that blob. Otherwise the entry becomes
+     * a damaged link (attributes only; with {@code deep} a copy is hashed too).
+     */
+    FileReport checkReadable(VerifyJob job, FileReport entry, boolean deep) {
+        VariantRef ref = refs.get(job.stampKey());
+        ModelFile file = ref.variant().file(job.name()).orElse(null);
+        if (file == null) {
+            return entry;
+        }
+        return store.readableDamage(ref, file, deep).map(why -> entry.withVerdict(Verdict.DAMAGED_LINK,
+                why + "; model-store path " + ref.key() + " (or --repair) links it again")).orElse(entry);
     }
 
     void wantRepair(VerifyJob job) {

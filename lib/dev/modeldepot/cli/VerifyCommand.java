@@ -196,9 +196,15 @@ public class VerifyCommand implements Callable<Integer> {
             VerifyJob job = work.get(i);
             VerificationResult r = results.get(i);
             FileReport entry = FileReport.of(job, r, null);
+            if (store != null && r.verdict().usable()) {
+                entry = store.checkReadable(job, entry, deep);
+            }
             if (r.verdict().corrupt() && (quarantine || delete)) {
                 entry = FileReport.of(job, r, store != null ? store.discard(job, entry, quarantine) : discard(r.path(), entry));
-            } else if (repair && (r.verdict().corrupt() || r.verdict() == Verdict.MISSING)) {
+            } else if (repair && (r.verdict().corrupt() || r.verdict() == Verdict.MISSING || entry.verdict() == Verdict.DAMAGED_LINK)) {
+                if (entry.verdict() == Verdict.DAMAGED_LINK) {
+                    repairs.relinking(job);
+                }
                 if (store != null) {
                     store.wantRepair(job);
                 } else {

@@ -18,7 +18,8 @@ import java.util.Map;
 public record VerifyReport(boolean ok, int exitCode, Summary summary, double seconds, Integer malformedLines,
                            List<FileReport> files) {
 
-    public record Summary(int files, int ok, int unverifiable, int missing, int corrupt, long bytes) {}
+    /** @param damagedLinks store files whose blob is sound but whose readable path is not that blob */
+    public record Summary(int files, int ok, int unverifiable, int missing, int corrupt, long bytes, int damagedLinks) {}
 
     public static VerifyReport of(List<FileReport> files, double seconds, Integer malformedLines) {
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
@@ -31,7 +32,7 @@ public record VerifyReport(boolean ok, int exitCode, Summary summary, double sec
                 + counts.getOrDefault(Verdict.BAD_FORMAT, 0);
         ExitCode code = Verdict.exitCodeOf(files.stream().map(FileReport::verdict).toList());
         Summary summary = new Summary(files.size(), counts.getOrDefault(Verdict.OK, 0), counts.getOrDefault(Verdict.UNVERIFIABLE, 0),
-                counts.getOrDefault(Verdict.MISSING, 0), corrupt, bytes);
+                counts.getOrDefault(Verdict.MISSING, 0), corrupt, bytes, counts.getOrDefault(Verdict.DAMAGED_LINK, 0));
         return new VerifyReport(code == ExitCode.OK, code.code, summary, Math.round(seconds * 1000) / 1000.0, malformedLines, files);
     }
 
@@ -81,6 +82,9 @@ public record VerifyReport(boolean ok, int exitCode, Summary summary, double sec
         }
         if (summary.corrupt() > 0) {
             s.append(", ").append(summary.corrupt()).append(" corrupt");
+        }
+        if (summary.damagedLinks() > 0) {
+            s.append(", ").append(summary.damagedLinks()).append(summary.damagedLinks() == 1 ? " damaged link" : " damaged links");
         }
         return s.toString();
     }

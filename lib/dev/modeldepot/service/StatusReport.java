@@ -77,6 +77,7 @@ final class StatusReport {
         m.put("last_error", item.map(ItemSnapshot::lastError).orElse(null));
         m.put("last_error_code", item.map(ItemSnapshot::errorCode).filter(c -> c != 0).orElse(null));
         m.put("in_store", inStore);
+        m.put("store_state", store.storeState(ref));
         m.put("in_hf_cache", store.inHfCache(ref));
         return m;
     }

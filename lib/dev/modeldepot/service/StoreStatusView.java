@@ -38,6 +38,15 @@ public final class StoreStatusView implements StoreView {
     }
 
     @Override
+    public String storeState(VariantRef ref) {
+        try {
+            return store.statusFromStamps(ref).state().word();
+        } catch (DepotException e) {
+            return null;
+        }
+    }
+
+    @Override
     public boolean inHfCache(VariantRef ref) {
         List<ModelFile> files = ref.variant().files();
         // A file without a sha256 cannot be recognised in the cache, so such a variant is never "in" it.

@@ -9,4 +9,12 @@ public interface StoreView {
 
     /** Every file of the variant is a blob of the Hugging Face hub cache (found by its sha256). */
     boolean inHfCache(VariantRef ref);
+
+    /**
+     * The store's own word for the variant ("ready", "partial", "damaged link", ...), so a client
+     * sees why a variant is not in the store; null when unknown.
+     */
+    default String storeState(VariantRef ref) {
+        return null;
+    }
 }

@@ -110,7 +110,7 @@ final class Installer {
                     throw DepotException.integrity(label + " does not match its md5 " + f.md5() + " (the only, weaker, checksum the registry gives); the download was discarded");
                 }
             }
-            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f));
+            Linked link = linkReadable(ref, f, blob, stamp != null ? recorded : null, result == null);
             if (result == null) {
                 alreadyThere(listener, label, blob, f);
             }
@@ -136,13 +136,40 @@ final class Installer {
                 BlobFiles.makeReadOnly(blob);
                 stamp = Stamp.of(blob, f.sha256(), store.clock().instant());
             }
-            boolean wasCopy = recorded != null && LinkKind.COPY.word().equals(recorded.link()) && stamp != null && stamp.equals(recorded.stamp());
-            LinkKind link = store.linker().link(blob, layout.readablePath(ref, f), wasCopy);
+            // A copy made from an earlier blob never stands for a new one (it may hold the bad bytes).
+            boolean sameBlob = recorded != null && stamp != null && stamp.equals(recorded.stamp());
+            Linked link = linkReadable(ref, f, blob, sameBlob ? recorded : null, present);
             if (present) {
                 alreadyThere(listener, label, blob, f);
             }
             return fileMeta(f, recorded, result, link, stamp);
         }
+    }
+
+    /** How the readable path points at its blob now, and the copy's stamp when it is a copy. */
+    private record Linked(LinkKind kind, Stamp copyStamp) {}
+
+    /**
+     * Leaves the readable path alone when it already is the blob (a hard link, a symlink into the
+     * store, or an unchanged copy), else replaces it by a fresh link: a file put in its place or a
+     * symlink planted to lead elsewhere is renamed over, never written through.
+     *
+     * @param copyRecord the file's record when its blob is the one a recorded copy was made from, else null
+     * @param blobWasThere true when the blob was already stored: a damaged readable path is then worth a warning
+     */
+    private Linked linkReadable(VariantRef ref, ModelFile f, Path blob, FileMeta copyRecord, boolean blobWasThere) throws IOException {
+        Path readable = store.layout().readablePath(ref, f);
+        ReadablePaths.Finding now = ReadablePaths.inspect(store.layout(), blob, readable, copyRecord, f.sha256(), false);
+        LinkKind kind = now.kind();
+        if (!now.ok()) {
+            boolean existed = Files.exists(readable, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            kind = store.linker().link(blob, readable);
+            if (existed && blobWasThere) {
+                store.warn("linked " + ref.key() + "/" + f.path() + " to its verified blob again: " + now.damage());
+            }
+        }
+        Stamp copyStamp = kind == LinkKind.COPY ? Stamp.of(readable, f.sha256(), store.clock().instant()) : null;
+        return new Linked(kind, copyStamp);
     }
 
     /** True when the file has no md5 to check, or its bytes have that md5. */
@@ -235,11 +262,11 @@ final class Installer {
         }
     }
 
-    private static FileMeta fileMeta(ModelFile f, FileMeta recorded, DownloadResult result, LinkKind link, Stamp stamp) {
+    private static FileMeta fileMeta(ModelFile f, FileMeta recorded, DownloadResult result, Linked link, Stamp stamp) {
         String etag = result != null ? result.etag() : recorded != null ? recorded.etag() : null;
         String lastModified = result != null ? result.lastModified() : recorded != null ? recorded.lastModified() : null;
         String url = f.url() == null ? null : Redact.url(f.url());
         return new FileMeta(f.path(), url, f.size(), f.sha256(), etag, lastModified, f.effectiveFormat(), f.role(),
-                f.sha256() == null, link.word(), stamp);
+                f.sha256() == null, link.kind().word(), stamp, link.copyStamp());
     }
 }

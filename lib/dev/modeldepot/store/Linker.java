@@ -41,23 +41,12 @@ public final class Linker {
     }
 
     /**
-     * Points {@code dest} at {@code blob}, replacing whatever was there. The link is built under a
-     * temporary name and renamed, so a reader never sees a half-made copy at {@code dest}.
+     * Points {@code dest} at {@code blob}, replacing whatever was there (a file, or a symbolic link,
+     * which is replaced and never followed). The link is built under a temporary name and renamed,
+     * so a reader never sees a half-made copy at {@code dest}. Whether an existing path may stand
+     * is the caller's question ({@link ReadablePaths}), so status and repair agree.
      */
     public LinkKind link(Path blob, Path dest) throws IOException {
-        return link(blob, dest, false);
-    }
-
-    /**
-     * As {@link #link(Path, Path)}; {@code copyMayStand} says the blob is unchanged since an earlier
-     * copy was made from it, so a copy of the same size still stands. Never set it for a blob that
-     * was just replaced: the old copy (or an old hard link) would hold the bad bytes.
-     */
-    public LinkKind link(Path blob, Path dest, boolean copyMayStand) throws IOException {
-        LinkKind existing = existing(blob, dest, copyMayStand);
-        if (existing != null) {
-            return existing;
-        }
         Files.createDirectories(dest.getParent());
         Path tmp = dest.resolveSibling("." + dest.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".link");
         try {
@@ -66,28 +55,6 @@ public final class Linker {
             return kind;
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * What already points at the blob, so re-linking (every {@code model-store path}) costs nothing:
-     * a hard link or symlink to it, or a copy of the same size at least as new as the blob.
-     */
-    private static LinkKind existing(Path blob, Path dest, boolean copyMayStand) {
-        try {
-            if (!Files.exists(dest)) {
-                return null;
-            }
-            if (Files.isSameFile(dest, blob)) {
-                return Files.isSymbolicLink(dest) ? LinkKind.SYMLINK : LinkKind.HARDLINK;
-            }
-            if (copyMayStand && !Files.isSymbolicLink(dest) && Files.size(dest) == Files.size(blob)
-                    && Files.getLastModifiedTime(dest).compareTo(Files.getLastModifiedTime(blob)) >= 0) {
-                return LinkKind.COPY;
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
         }
     }
 

@@ -55,11 +55,13 @@ final class MetaRebuilder {
                         || (f.sha256() != null && !f.sha256().equals(Hashing.sha256(blob)))) {
                     continue;
                 }
+                // The readable path is recorded only when it really is the blob (a copy is hashed, like the blob).
                 Path readable = store.layout().readablePath(ref, f);
-                String link = Files.isSymbolicLink(readable) ? "symlink"
-                        : Files.exists(readable) && Files.isSameFile(readable, blob) ? "hardlink" : Files.exists(readable) ? "copy" : null;
+                LinkKind kind = ReadablePaths.inspect(store.layout(), blob, readable, null, f.sha256(), true).kind();
+                Stamp copyStamp = kind == LinkKind.COPY ? Stamp.of(readable, f.sha256(), store.clock().instant()) : null;
                 files.add(new FileMeta(f.path(), f.url() == null ? null : dev.modeldepot.core.Redact.url(f.url()), f.size(), f.sha256(),
-                        null, null, f.effectiveFormat(), f.role(), f.sha256() == null, link, Stamp.of(blob, f.sha256(), store.clock().instant())));
+                        null, null, f.effectiveFormat(), f.role(), f.sha256() == null, kind == null ? null : kind.word(),
+                        Stamp.of(blob, f.sha256(), store.clock().instant()), copyStamp));
             }
             String state = files.size() == ref.variant().files().size() ? VariantMeta.COMPLETE : VariantMeta.INCOMPLETE;
             VariantMeta meta = withRegistryFiles(freshMeta(ref, store.clock()).withFiles(files, state), ref);

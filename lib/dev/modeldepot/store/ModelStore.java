@@ -118,6 +118,24 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Why the path apps open for one file of a variant is not its blob (replaced, linked elsewhere,
+     * gone), or empty when it is, or when there is no blob to compare with. Attributes only; with
+     * {@code deep} a copy is hashed. For verify-model-integrity, which checks blobs by itself.
+     */
+    public Optional<String> readableDamage(VariantRef ref, ModelFile file, boolean deep) {
+        try {
+            Path blob = layout.blobFor(ref, file);
+            if (!Files.isRegularFile(blob)) {
+                return Optional.empty();
+            }
+            FileMeta recorded = meta(ref.model().id(), ref.variant().id()).flatMap(m -> m.file(file.path())).orElse(null);
+            return Optional.ofNullable(ReadablePaths.inspect(layout, blob, layout.readablePath(ref, file), recorded, file.sha256(), deep).damage());
+        } catch (IOException e) {
+            throw DepotException.failed("cannot read the store at " + layout.root() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Path to the stamp the store holds for each file of a variant (see {@link StampRecords}). */
     public Map<String, Stamp> stamps(VariantRef ref) {
         try {
@@ -170,9 +188,14 @@ public final class ModelStore {
                 + ref.variant().source().uri() + ", which has not been resolved yet; download it once while online"));
     }
 
-    /** The variant's folder if every file is in the store (links repaired, last-used updated), else empty. */
+    /**
+     * The variant's folder if every file is in the store (links repaired, last-used updated), else
+     * empty. A damaged link (the readable path replaced, or linked elsewhere) is replaced by a
+     * fresh link to the verified blob.
+     */
     public Optional<Path> path(VariantRef ref) {
-        if (!status(ref, false).usable()) {
+        VariantStatus status = status(ref, false);
+        if (!status.usable() && status.state() != VariantStatus.State.DAMAGED_LINK) {
             return Optional.empty();
         }
         return Optional.of(install(ref, FileFetcher.NONE, DownloadListener.NONE, new Cancellation(), null));

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Works out a variant's state from the blobs on disk. An unchanged blob (same size, mtime and
  * inode as its stamp) is trusted without hashing; a changed one, or every one with deep, is
- * hashed again. Returns fresh stamps so the caller can record them.
+ * hashed again. Returns fresh stamps so the caller can record them. The readable path of every
+ * sound blob is checked too ({@link ReadablePaths}): attributes only, a copy hashed only when deep.
  */
 final class StatusChecker {
     private final StoreLayout layout;
@@ -76,6 +77,14 @@ final class StatusChecker {
                         fs = new FileStatus(f.path(), State.CORRUPT, f.size(), 0, "sha256 mismatch: found " + actual);
                     }
                 }
+                if (fs.state() == State.READY || fs.state() == State.UNVERIFIED) {
+                    // A sound blob is not enough: apps open the readable path, which must be that blob.
+                    ReadablePaths.Finding link = ReadablePaths.inspect(layout, blob, layout.readablePath(ref, f), recorded, f.sha256(), deep && !stampsOnly);
+                    if (!link.ok()) {
+                        fs = new FileStatus(f.path(), State.DAMAGED_LINK, f.size(), size, link.damage()
+                                + "; model-store path " + ref.key() + " (or check-models --download) links it again");
+                    }
+                }
                 if (fs.state() == State.READY && stamp != null && stamp.verifiedAt() != null) {
                     oldest = oldest == null || stamp.verifiedAt().isBefore(oldest) ? stamp.verifiedAt() : oldest;
                 }
@@ -91,7 +100,7 @@ final class StatusChecker {
         State state = aggregate(files);
         long size = ref.variant().totalSize();
         long present = files.stream().mapToLong(FileStatus::present).sum();
-        long toDownload = files.stream().filter(fs -> fs.state() != State.READY && fs.state() != State.UNVERIFIED)
+        long toDownload = files.stream().filter(fs -> fs.state() != State.READY && fs.state() != State.UNVERIFIED && fs.state() != State.DAMAGED_LINK)
                 .mapToLong(fs -> fs.size() - fs.present()).sum();
         VariantStatus status = new VariantStatus(ref.key(), ref.model().id(), ref.variant().id(), state, size, present, toDownload, files, oldest);
         return new Result(status, newStamps);
@@ -104,8 +113,9 @@ final class StatusChecker {
         if (files.stream().anyMatch(f -> f.state() == State.OUTDATED)) {
             return State.OUTDATED;
         }
-        if (files.stream().allMatch(f -> f.state() == State.READY || f.state() == State.UNVERIFIED)) {
-            return files.stream().anyMatch(f -> f.state() == State.UNVERIFIED) ? State.UNVERIFIED : State.READY;
+        if (files.stream().allMatch(f -> f.state() == State.READY || f.state() == State.UNVERIFIED || f.state() == State.DAMAGED_LINK)) {
+            return files.stream().anyMatch(f -> f.state() == State.DAMAGED_LINK) ? State.DAMAGED_LINK
+                    : files.stream().anyMatch(f -> f.state() == State.UNVERIFIED) ? State.UNVERIFIED : State.READY;
         }
         return files.stream().anyMatch(f -> f.present() > 0) ? State.PARTIAL : State.MISSING;
     }

@@ -14,11 +14,18 @@ import java.util.Locale;
 public record VariantStatus(String key, String model, String variant, State state, long size, long present,
                             long toDownload, List<FileStatus> files, Instant verifiedAt) {
     public enum State {
-        READY, UNVERIFIED, PARTIAL, MISSING, OUTDATED, CORRUPT;
+        READY, UNVERIFIED, PARTIAL, MISSING, OUTDATED, CORRUPT,
+        /**
+         * The blob is sound, but the path apps open (models/&lt;id&gt;/&lt;variant&gt;/&lt;file&gt;) is not it:
+         * replaced, linked elsewhere or gone. {@code model-store path} and {@code check-models
+         * --download} link it again; nothing needs downloading.
+         */
+        DAMAGED_LINK;
 
+        /** "ready", ..., "damaged link": the same word on screen and in JSON. */
         @com.fasterxml.jackson.annotation.JsonValue
         public String word() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 

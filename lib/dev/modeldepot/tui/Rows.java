@@ -30,8 +30,8 @@ final class Rows {
                         String jobError, Predicate<ModelFile> arrived) {
         ModelRow.State state = verifying ? ModelRow.State.VERIFYING : state(st, item);
         String error = jobError;
-        if (error == null && st.state() == VariantStatus.State.CORRUPT) {
-            error = st.files().stream().filter(f -> f.state() == VariantStatus.State.CORRUPT)
+        if (error == null && (st.state() == VariantStatus.State.CORRUPT || st.state() == VariantStatus.State.DAMAGED_LINK)) {
+            error = st.files().stream().filter(f -> f.state() == st.state())
                     .map(f -> f.path() + ": " + f.detail()).findFirst().orElse(null);
         }
         if (error == null && item.isPresent() && item.get().state() == ItemState.FAILED) {
@@ -80,7 +80,7 @@ final class Rows {
             case READY, UNVERIFIED -> ModelRow.State.READY;
             case PARTIAL -> ModelRow.State.PARTIAL;
             case OUTDATED -> ModelRow.State.OUTDATED;
-            case CORRUPT -> ModelRow.State.CORRUPT;
+            case CORRUPT, DAMAGED_LINK -> ModelRow.State.CORRUPT;
             case MISSING -> ModelRow.State.MISSING;
         };
     }

@@ -21,6 +21,11 @@ public record FileReport(String path, String model, String name, Expected expect
                 r.verdict(), r.detail(), Math.round(r.seconds() * 1000) / 1000.0, VerifyRun.fromStamp(r), action);
     }
 
+    /** The same file with another verdict, e.g. a sound blob whose readable path is a damaged link. */
+    public FileReport withVerdict(Verdict newVerdict, String newDetail) {
+        return new FileReport(path, model, name, expected, actual, size, format, newVerdict, newDetail, seconds, fromStamp, action);
+    }
+
     public FileReport withAction(String newAction) {
         return new FileReport(path, model, name, expected, actual, size, format, verdict, detail, seconds, fromStamp, newAction);
     }

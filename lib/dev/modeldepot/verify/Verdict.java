@@ -16,7 +16,13 @@ public enum Verdict {
     /** Present, right size, wrong SHA-256. */
     HASH_MISMATCH,
     /** No checksum to go by and the structural check of its format failed. */
-    BAD_FORMAT;
+    BAD_FORMAT,
+    /**
+     * A store file whose blob is sound, but the path apps open is not that blob (replaced by
+     * another file, or a symbolic link elsewhere). Not corruption of the store's bytes: linking it
+     * again repairs it, so it counts like a missing file (exit 1).
+     */
+    DAMAGED_LINK;
 
     /** True for the verdicts that mean "the bytes are damaged or wrong": never use such a file. */
     public boolean corrupt() {
@@ -28,12 +34,12 @@ public enum Verdict {
         return this == OK || this == UNVERIFIABLE;
     }
 
-    /** 3 corrupt, 1 missing, 0 ok. */
+    /** 3 corrupt, 1 missing (or a damaged link), 0 ok. */
     public ExitCode exitCode() {
         if (corrupt()) {
             return ExitCode.INTEGRITY;
         }
-        return this == MISSING ? ExitCode.FAILED : ExitCode.OK;
+        return this == MISSING || this == DAMAGED_LINK ? ExitCode.FAILED : ExitCode.OK;
     }
 
     /** The exit code of a whole run: any corruption 3, else any missing 1, else 0. */
