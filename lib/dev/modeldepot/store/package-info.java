@@ -18,6 +18,7 @@
 //SOURCES ModelStore.java
 //SOURCES Pruner.java
 //SOURCES Quarantine.java
+//SOURCES ReadablePaths.java
 //SOURCES StampRecords.java
 //SOURCES StatusChecker.java
 //SOURCES StoreLayout.java
