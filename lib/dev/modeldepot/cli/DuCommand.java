@@ -41,8 +41,9 @@ class DuCommand implements Callable<Integer> {
         List<Map<String, Object>> models = new ArrayList<>();
         for (VariantMeta m : store.list(CommandSupport.registryOrNull(common))) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("key", m.key());
-            row.put("size", m.files().stream().filter(f -> f.stamp() != null).mapToLong(FileMeta::size).sum());
+            row.put("id", m.model());
+            row.put("variant", m.variant());
+            row.put("bytes", m.files().stream().filter(f -> f.stamp() != null).mapToLong(FileMeta::size).sum());
             row.put("apps", m.apps());
             row.put("lastUsed", m.lastUsed());
             models.add(row);
@@ -57,9 +58,10 @@ class DuCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("store", store.layout().root().toString());
             out.put("models", models);
-            out.put("total", total);
-            out.put("partial", partial);
-            out.put("quarantine", quarantined);
+            // Names as in docs/json.md: bytes are bytes present (total would mean "expected").
+            out.put("bytes", total);
+            out.put("partialBytes", partial);
+            out.put("quarantineBytes", quarantined);
             out.put("budget", budget);
             out.put("overBudget", budget > 0 && total > budget);
             out.put("freeDisk", free);
@@ -71,7 +73,7 @@ class DuCommand implements Callable<Integer> {
         for (Map<String, Object> r : models) {
             @SuppressWarnings("unchecked")
             List<String> apps = (List<String>) r.get("apps");
-            rows.add(new String[] {(String) r.get("key"), Sizes.human((Long) r.get("size")), apps.isEmpty() ? "-" : String.join(",", apps),
+            rows.add(new String[] {r.get("id") + ":" + r.get("variant"), Sizes.human((Long) r.get("bytes")), apps.isEmpty() ? "-" : String.join(",", apps),
                     CommandSupport.when((java.time.Instant) r.get("lastUsed"))});
         }
         CommandSupport.table(rows).forEach(console::info);

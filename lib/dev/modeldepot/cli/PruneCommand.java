@@ -2,11 +2,14 @@ package dev.modeldepot.cli;
 
 import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
+import dev.modeldepot.core.Times;
 import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.Pruner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +51,15 @@ class PruneCommand implements Callable<Integer> {
                     + ": the rest is pinned by apps or in use (see model-store list)");
         }
         if (common.json) {
-            console.out().println(Json.pretty(java.util.Map.of("actions", report.actions(), "freed", report.freed(),
-                    "usageBefore", report.usageBefore(), "usageAfter", report.usageAfter(), "target", report.target(), "dryRun", dryRun)));
+            // Names as in docs/json.md: a model's action carries id and variant; store sizes are bytes, as in du.
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("actions", report.actions());
+            out.put("freed", report.freed());
+            out.put("bytesBefore", report.usageBefore());
+            out.put("bytesAfter", report.usageAfter());
+            out.put("target", report.target());
+            out.put("dryRun", dryRun);
+            console.out().println(Json.pretty(out));
             return 0;
         }
         if (report.actions().isEmpty()) {
@@ -58,7 +68,8 @@ class PruneCommand implements Callable<Integer> {
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {dryRun ? "WOULD REMOVE" : "REMOVED", "WHAT", "FREES"});
-        report.actions().forEach(a -> rows.add(new String[] {a.kind(), a.name(), Sizes.human(a.bytes())}));
+        report.actions().forEach(a -> rows.add(new String[] {a.kind(),
+                a.name() + (a.lastUsed() == null ? "" : " (last used " + Times.when(a.lastUsed()) + " UTC)"), Sizes.human(a.bytes())}));
         CommandSupport.table(rows).forEach(console::info);
         console.info((dryRun ? "would free " : "freed ") + Sizes.human(report.freed()) + "; store "
                 + Sizes.human(report.usageBefore()) + " -> " + Sizes.human(report.usageAfter()));

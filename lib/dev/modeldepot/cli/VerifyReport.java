@@ -26,7 +26,7 @@ public record VerifyReport(boolean ok, int exitCode, Summary summary, double sec
         long bytes = 0;
         for (FileReport f : files) {
             counts.merge(f.verdict(), 1, Integer::sum);
-            bytes += Math.max(0, f.size());
+            bytes += f.bytes();
         }
         int corrupt = counts.getOrDefault(Verdict.WRONG_SIZE, 0) + counts.getOrDefault(Verdict.HASH_MISMATCH, 0)
                 + counts.getOrDefault(Verdict.BAD_FORMAT, 0);
@@ -48,7 +48,7 @@ public record VerifyReport(boolean ok, int exitCode, Summary summary, double sec
                     : f.verdict() == Verdict.UNVERIFIABLE || f.verdict() == Verdict.MISSING ? Console.Tone.WARN : Console.Tone.ERROR;
             String verdict = String.format(Locale.ROOT, "%-13s", f.verdict());
             console.out().println(console.paint(tone, verdict) + "  " + String.format(Locale.ROOT, "%9s  %-22s  %s",
-                    f.size() < 0 ? "-" : Sizes.human(f.size()), f.verdict() == Verdict.MISSING ? "-" : structure(f.format()), f.label()));
+                    f.verdict() == Verdict.MISSING ? "-" : Sizes.human(f.bytes()), f.verdict() == Verdict.MISSING ? "-" : structure(f.format()), f.label()));
         }
         files.stream().filter(f -> f.verdict() != Verdict.OK || !f.format().ok() || f.action() != null).forEach(f -> console.out().println(problem(f)));
         console.out().println(totals());

@@ -28,9 +28,10 @@ public final class CorruptFiles {
     /** The why-note of a verdict: model and file, verdict, detail, expected and actual values, format check. */
     public static Map<String, Object> note(FileReport why) {
         Map<String, Object> note = new LinkedHashMap<>();
-        if (why.model() != null) {
-            note.put("model", why.model());
-            note.put("file", why.name());
+        if (why.id() != null) {
+            note.put("id", why.id());
+            note.put("variant", why.variant());
+            note.put("file", why.file());
         }
         note.put("verdict", why.verdict());
         note.put("detail", why.detail());

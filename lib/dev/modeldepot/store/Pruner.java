@@ -1,7 +1,6 @@
 package dev.modeldepot.store;
 
 import dev.modeldepot.core.DepotException;
-import dev.modeldepot.core.Times;
 import dev.modeldepot.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +22,15 @@ import java.util.stream.Stream;
  * its metadata is always seen as referenced.
  */
 public final class Pruner {
-    /** One thing prune removes (or would remove, with --dry-run). */
-    public record Action(String kind, String name, long bytes) {}
+    /**
+     * One thing prune removes (or would remove, with --dry-run). {@code id}, {@code variant} and
+     * {@code lastUsed} are set for a model ({@code name} is then its "id:variant"), null otherwise.
+     */
+    public record Action(String kind, String name, long bytes, String id, String variant, Instant lastUsed) {
+        Action(String kind, String name, long bytes) {
+            this(kind, name, bytes, null, null, null);
+        }
+    }
 
     /** {@code target}: the size aimed for, -1 when none. */
     public record Report(List<Action> actions, long usageBefore, long usageAfter, long target, boolean dryRun) {
@@ -121,7 +127,7 @@ public final class Pruner {
                 try (var held = lock.get()) {
                     remaining.remove(m);
                     long freed = exclusiveBytes(m, remaining);
-                    actions.add(new Action("model", m.key() + (m.lastUsed() == null ? "" : " (last used " + Times.when(m.lastUsed()) + " UTC)"), freed));
+                    actions.add(new Action("model", m.key(), freed, m.model(), m.variant(), m.lastUsed()));
                     usage -= freed;
                     if (!dryRun) {
                         Set<String> shas = removeVariantLocked(m.model(), m.variant(), m);

@@ -146,6 +146,14 @@ class ModelStoreCommandTest {
                 && dry.out().contains("alpha:q8"), dry.out());
         assertFalse(dry.out().contains("beta"), "q8 alone brings it under 650 kB: " + dry.out());
         assertTrue(Files.exists(orphan) && Files.exists(stale), "dry run changes nothing");
+        JsonNode planned = Json.MAPPER.readTree(run("prune", "--max-size", "650k", "--dry-run", "--json").out());
+        JsonNode model = null;
+        for (JsonNode a : planned.get("actions")) {
+            model = a.get("kind").asText().equals("model") ? a : model;
+        }
+        assertEquals("alpha", model.get("id").asText(), "a model's action names it as in docs/json.md: " + planned);
+        assertEquals("q8", model.get("variant").asText());
+        assertTrue(model.get("bytes").asLong() > 0 && planned.get("bytesBefore").asLong() > planned.get("bytesAfter").asLong(), planned.toString());
 
         Run real = run("prune", "--max-size", "650k");
         assertEquals(0, real.exitCode(), real.err());
@@ -171,7 +179,11 @@ class ModelStoreCommandTest {
         Run r = run("du", "--set-budget", "500k", "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode doc = Json.MAPPER.readTree(r.out());
-        assertEquals(800_000, doc.get("total").asLong(), "the shared projector is counted once");
+        assertEquals(800_000, doc.get("bytes").asLong(), "the shared projector is counted once");
+        JsonNode q8 = doc.get("models").get(1);
+        assertEquals("alpha", q8.get("id").asText(), "names as in docs/json.md: " + q8);
+        assertEquals("q8", q8.get("variant").asText());
+        assertTrue(q8.get("bytes").asLong() > 0, doc.toString());
         assertEquals(500_000, doc.get("budget").asLong());
         assertTrue(doc.get("overBudget").asBoolean());
         assertTrue(doc.get("freeDisk").asLong() > 0);

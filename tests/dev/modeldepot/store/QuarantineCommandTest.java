@@ -61,9 +61,9 @@ class QuarantineCommandTest {
 
         Run du = run("du", "--json");
         JsonNode usage = Json.MAPPER.readTree(du.out());
-        long quarantined = usage.get("quarantine").asLong();
+        long quarantined = usage.get("quarantineBytes").asLong();
         assertTrue(quarantined >= 50_000, du.out());
-        assertTrue(usage.get("total").asLong() >= quarantined, "du's total counts quarantine: " + du.out());
+        assertTrue(usage.get("bytes").asLong() >= quarantined, "du's bytes count quarantine: " + du.out());
 
         Run prune = run("prune");
         assertEquals(0, prune.exitCode(), prune.err());

@@ -115,7 +115,7 @@ class Sha256SumsTest {
                 case MISSING -> "FAILED open or read";
                 default -> f.get("verdict").asText();
             };
-            verdicts.put(f.get("name").asText(), v);
+            verdicts.put(f.get("file").asText(), v);
         }
         return verdicts;
     }

@@ -163,7 +163,7 @@ class Sha256sumParityTest {
         JsonNode report = Json.MAPPER.readTree(json);
         Map<String, String> verdicts = new TreeMap<>();
         for (JsonNode f : report.get("files")) {
-            verdicts.put(f.get("name").asText(), switch (Verdict.valueOf(f.get("verdict").asText())) {
+            verdicts.put(f.get("file").asText(), switch (Verdict.valueOf(f.get("verdict").asText())) {
                 case OK -> "OK";
                 case HASH_MISMATCH -> "FAILED";
                 case MISSING -> "FAILED open or read";

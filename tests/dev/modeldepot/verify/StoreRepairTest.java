@@ -58,11 +58,15 @@ class StoreRepairTest {
         assertEquals(3, verify.exitCode(), verify.err());
         JsonNode f = json(verify).at("/files/1");
         assertEquals("HASH_MISMATCH", f.get("verdict").asText());
-        assertEquals("llava:q4", f.get("model").asText());
-        assertEquals("mmproj.gguf", f.get("name").asText());
+        assertEquals("llava", f.get("id").asText(), "names as in docs/json.md: " + f);
+        assertEquals("q4", f.get("variant").asText());
+        assertEquals("mmproj.gguf", f.get("file").asText());
+        assertEquals("corrupt", f.get("state").asText());
+        assertEquals(Files.size(fx.srcMmproj), f.get("total").asLong());
         assertEquals(ModelFiles.sha256(fx.srcMmproj), f.at("/expected/sha256").asText());
         assertEquals(ModelFiles.sha256(mmproj), f.at("/actual/sha256").asText());
-        assertEquals(Files.size(fx.srcMmproj), f.get("size").asLong());
+        assertEquals(Files.size(mmproj), f.get("bytes").asLong());
+        assertEquals("ready", json(verify).at("/files/0/state").asText());
 
         Run check = fx.checkModels("llava");
         assertEquals(3, check.exitCode(), check.out() + check.err());
@@ -112,7 +116,8 @@ class StoreRepairTest {
         }
         Path file = moved.stream().filter(p -> !p.toString().endsWith(".why.json")).findFirst().orElseThrow();
         JsonNode why = Json.MAPPER.readTree(Quarantine.note(file).toFile());
-        assertEquals("llava:q4", why.get("model").asText());
+        assertEquals("llava", why.get("id").asText());
+        assertEquals("q4", why.get("variant").asText());
         assertEquals("mmproj.gguf", why.get("file").asText());
         assertEquals("HASH_MISMATCH", why.get("verdict").asText());
         assertEquals(ModelFiles.sha256(fx.srcMmproj), why.at("/expected/sha256").asText());

@@ -61,11 +61,14 @@ class VerifyCommandTest {
         assertEquals(2, report.at("/summary/ok").asInt());
         assertEquals(1, report.at("/summary/unverifiable").asInt());
         JsonNode f = report.at("/files/0");
-        assertEquals("llava:q4", f.get("model").asText());
-        assertEquals("llava.Q4.gguf", f.get("name").asText());
+        assertEquals("llava", f.get("id").asText());
+        assertEquals("q4", f.get("variant").asText());
+        assertEquals("llava.Q4.gguf", f.get("file").asText());
+        assertEquals("ready", f.get("state").asText());
         assertEquals(ModelFiles.sha256(weights), f.at("/expected/sha256").asText());
         assertEquals(ModelFiles.sha256(weights), f.at("/actual/sha256").asText());
-        assertEquals(Files.size(weights), f.get("size").asLong());
+        assertEquals(Files.size(weights), f.get("bytes").asLong());
+        assertEquals(Files.size(weights), f.get("total").asLong());
         assertTrue(f.at("/format/ok").asBoolean() && f.at("/format/checked").asBoolean());
         assertFalse(f.get("fromStamp").asBoolean(), "the install's stamps were invalidated by the touch");
         assertEquals(weights.toString(), f.get("path").asText(), "store files are verified at their blob");
@@ -106,7 +109,7 @@ class VerifyCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         JsonNode files = json(r).get("files");
         assertEquals(3, files.size());
-        files.forEach(f -> assertEquals("llava:q4", f.get("model").asText()));
+        files.forEach(f -> assertEquals("llava", f.get("id").asText()));
     }
 
     @Test
