@@ -12,6 +12,7 @@ import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.sources.Sources;
 import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
 import dev.modeldepot.store.Pruner;
@@ -55,9 +56,11 @@ public final class ModelDepot implements AutoCloseable {
     private final Path bundlePath;
     /** The bundle, then the network; opened at the first file an install lacks (guarded by this). */
     private BundleSource bundleFirst;
+    /** Resolves hf:// and oci:// variants online; null when offline (the store's last resolution is used then). */
+    private final Sources sources;
 
     ModelDepot(Registry registry, ModelStore store, StoreChoice choice, FileFetcher network, String app,
-               ExecutorService executor, boolean ownsExecutor, Clock clock, Path bundlePath) {
+               ExecutorService executor, boolean ownsExecutor, Clock clock, Path bundlePath, Sources sources) {
         this.registry = registry;
         this.store = store;
         this.choice = choice;
@@ -67,6 +70,7 @@ public final class ModelDepot implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.clock = clock;
         this.bundlePath = bundlePath;
+        this.sources = sources;
     }
 
     /** The offline bundle installs come from first, if the builder was given one (opened now if not yet). */
@@ -107,6 +111,7 @@ public final class ModelDepot implements AutoCloseable {
 
     /** As {@link #ensure(String, DownloadListener)}; {@code cancel} stops it (exit 130) and keeps the partials. */
     public ReadyModel ensure(VariantRef ref, DownloadListener listener, Cancellation cancel) {
+        ref = resolveSource(ref);
         Path dir = store.install(ref, this::fetch, listener == null ? DownloadListener.NONE : listener, cancel, app);
         return ready(ref, dir);
     }
@@ -208,6 +213,24 @@ public final class ModelDepot implements AutoCloseable {
     /** A persistent download queue next to this store (its state file in the store), running {@link #installer()}. */
     public DownloadQueue queue(int maxActive) {
         return new DownloadQueue(DownloadQueue.defaultStateFile(store.layout().root()), installer(), maxActive, clock);
+    }
+
+    /**
+     * A variant named by a source (hf://, oci://) with its files, resolved online now (a registry's
+     * bearer token is kept in memory for this depot's downloads from that registry); a plain
+     * variant, or any variant when offline, is returned as it is (the store then uses the last
+     * resolution it recorded).
+     */
+    public VariantRef resolveSource(VariantRef ref) {
+        if (ref.variant().resolved() || sources == null) {
+            return ref;
+        }
+        try {
+            return sources.resolve(ref);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DepotException.interrupted("interrupted while resolving " + ref.variant().source().uri());
+        }
     }
 
     /** "MODEL[:VARIANT]" to the registry's variant; an unknown one is bad input (exit 2). */

@@ -2,10 +2,13 @@ package dev.modeldepot.api;
 
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Threads;
-import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadSettings;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
+import dev.modeldepot.sources.DockerConfig;
+import dev.modeldepot.sources.OciRegistry;
+import dev.modeldepot.sources.RegistryTokens;
+import dev.modeldepot.sources.Sources;
 import dev.modeldepot.store.Fetchers;
 import dev.modeldepot.store.FileFetcher;
 import dev.modeldepot.store.ModelStore;
@@ -43,8 +46,15 @@ public final class ModelDepotBuilder {
     private FileFetcher fetcher;
     private boolean offline;
     private Path bundle;
+    private java.util.function.Function<String, OciRegistry.Credentials> ociCredentials;
 
     ModelDepotBuilder() {}
+
+    /** The user's credentials for an OCI registry host (default: the Docker config's auths for it, else none). */
+    public ModelDepotBuilder ociCredentials(java.util.function.Function<String, OciRegistry.Credentials> credentials) {
+        this.ociCredentials = credentials;
+        return this;
+    }
 
     /** A registry file. */
     public ModelDepotBuilder registry(Path file) {
@@ -148,11 +158,15 @@ public final class ModelDepotBuilder {
                 fallbackCacheDir == null ? null : fallbackCacheDir.toAbsolutePath().normalize());
         StoreOptions options = storeOptions != null ? storeOptions : StoreOptions.defaults(env);
         ModelStore store = ModelStore.open(choice.root(), clock, options).forRegistry(reg);
-        FileFetcher files = offline ? FileFetcher.NONE : fetcher != null ? fetcher
-                : Fetchers.of(new DownloadEngine(downloadSettings != null ? downloadSettings : DownloadSettings.defaults(env)));
+        DownloadSettings settings = downloadSettings != null ? downloadSettings : DownloadSettings.defaults(env);
+        RegistryTokens tokens = new RegistryTokens(); // what resolving hands the engine: sources and fetcher share it
+        FileFetcher files = offline ? FileFetcher.NONE : fetcher != null ? fetcher : Fetchers.of(settings, tokens);
+        Map<String, String> environment = env;
+        Sources sources = offline ? null : new Sources(settings, ociCredentials != null ? ociCredentials
+                : host -> DockerConfig.forHost(environment, System.getProperty("user.home"), host), tokens);
         boolean owned = executor == null;
         ExecutorService pool = owned ? Executors.newFixedThreadPool(DEFAULT_THREADS, Threads.daemon("modeldepot")) : executor;
-        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock, bundle == null ? null : bundle.toAbsolutePath().normalize());
+        return new ModelDepot(reg, store, choice, files, app, pool, owned, clock, bundle == null ? null : bundle.toAbsolutePath().normalize(), sources);
     }
 
     private String registrySourceOrDefault() {

@@ -66,8 +66,12 @@ public class CheckModelsCommand implements Callable<Integer> {
     /** Ctrl-C is wired only when run as a program (tests run the command in-process). */
     public boolean installSignalHook = true;
 
+    /** Bearer tokens OCI registries gave while resolving, for the downloads from those registries. */
+    private final dev.modeldepot.sources.RegistryTokens tokens = new dev.modeldepot.sources.RegistryTokens();
+
     /** Where downloads come from; tests replace it, the lead points Fetchers at the engine. */
-    public Function<CommonOptions, FileFetcher> fetchers = c -> Fetchers.forEnvironment(c.env, c.offline);
+    public Function<CommonOptions, FileFetcher> fetchers = c -> c.offline ? Fetchers.forEnvironment(c.env, true)
+            : Fetchers.of(dev.modeldepot.download.DownloadSettings.defaults(c.env), tokens);
 
     @Override
     public Integer call() throws Exception {
@@ -145,7 +149,7 @@ public class CheckModelsCommand implements Callable<Integer> {
     private final Map<String, String> moved = new LinkedHashMap<>();
 
     private VariantRef current(VariantRef ref, ModelStore store) {
-        VariantRef now = SourceOptions.resolve(ref, false, store, dev.modeldepot.download.DownloadSettings.defaults(common.env));
+        VariantRef now = SourceOptions.resolve(ref, false, store, dev.modeldepot.download.DownloadSettings.defaults(common.env), tokens, common.env);
         String installed = store.meta(ref.model().id(), ref.variant().id()).map(m -> m.source()).orElse(null);
         String pinned = now.variant().source().pinnedUri();
         if (installed != null && !installed.equals(pinned)) {

@@ -141,9 +141,9 @@ public class DownloadCommand implements Callable<Integer> {
         } else {
             Registry registry = common.loadRegistry();
             depot = ModelDepot.builder().registry(registry).cacheDir(common.storeRoot()).app(app.resolve(common))
-                    .env(common.env).clock(clock).downloadSettings(settings).offline(common.offline).build();
-            sources.token = CredentialOptions.token(token, tokenFile, common.env);
-            refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, depot.store(), settings));
+                    .env(common.env).clock(clock).downloadSettings(settings).offline(common.offline)
+                    .ociCredentials(SourceOptions.credentials(settings, common.env)).build();
+            refs.addAll(sources.resolve(profile != null ? registry.resolveProfile(profile) : registry.resolveAll(models), common.offline, depot));
             for (VariantRef ref : refs) {
                 plan.addAll(RegistryDownloads.plan(ref));
             }
@@ -264,15 +264,28 @@ public class DownloadCommand implements Callable<Integer> {
             throw DepotException.badInput("'" + Redact.url(url) + "' is not an http(s) URL");
         }
         String secret = CredentialOptions.token(token, tokenFile, common.env);
-        if ((secret != null || !headers.isEmpty()) && !single && tokenHost == null) {
+        String host = tokenHost != null ? tokenHost : single ? HttpFetcher.origin(url) : ociRegistryNamed();
+        if ((secret != null || !headers.isEmpty()) && host == null) {
             throw DepotException.badInput("registry downloads send --token and --header only to the host you name with --token-host HOST"
                     + " (a registry chooses its own file hosts and mirrors)");
         }
-        String host = tokenHost != null ? tokenHost : single ? HttpFetcher.origin(url) : null;
         if (secret != null || tokenHost != null) {
             s.token(secret, host);
         }
         return s.limits(limits()).build();
+    }
+
+    /** The registry's origin when every model named is an oci:// reference to that one registry (the token is then for it), else null. */
+    private String ociRegistryNamed() {
+        if (profile != null || models.isEmpty() || !models.stream().allMatch(m -> m.startsWith("oci://"))) {
+            return null;
+        }
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (String m : models) {
+            dev.modeldepot.registry.VariantSource s = dev.modeldepot.registry.VariantSource.parse(m);
+            hosts.add(HttpFetcher.origin(dev.modeldepot.sources.OciRegistry.base(s.repo().substring(0, s.repo().indexOf('/')))));
+        }
+        return hosts.size() == 1 ? hosts.iterator().next() : null;
     }
 
     private Limits limits() {

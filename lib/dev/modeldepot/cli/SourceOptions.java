@@ -2,11 +2,17 @@ package dev.modeldepot.cli;
 
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.sources.DockerConfig;
+import dev.modeldepot.sources.OciRegistry;
+import dev.modeldepot.sources.RegistryTokens;
 import dev.modeldepot.sources.Sources;
 import dev.modeldepot.store.ModelStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,20 +27,21 @@ public class SourceOptions {
     @Option(names = "--exclude", paramLabel = "GLOB", description = "For hf:// and oci:// models: leave out files matching GLOB (repeatable).")
     List<String> exclude = new ArrayList<>();
 
-    /** The user's registry token (the command's --token/--token-file), used for an OCI registry host; null for none. */
-    String token;
-
-    /** Credentials for an OCI host: the user's token, else the Docker config's auths for that host. */
-    static java.util.function.Function<String, dev.modeldepot.sources.OciRegistry.Credentials> credentials(String token, java.util.Map<String, String> env) {
-        return host -> token != null ? new dev.modeldepot.sources.OciRegistry.Credentials(null, null, token)
-                : dev.modeldepot.sources.DockerConfig.forHost(env, System.getProperty("user.home"), host);
+    /**
+     * Credentials for an OCI host: the user's --token/--token-file/MODELDEPOT_TOKEN when the
+     * download settings scope it to that host (--token-host, or the one registry named), else the
+     * Docker config's auths for that host, else none.
+     */
+    static Function<String, OciRegistry.Credentials> credentials(DownloadSettings settings, Map<String, String> env) {
+        return host -> settings != null && settings.tokenGoesTo(OciRegistry.base(host)) ? new OciRegistry.Credentials(null, null, settings.token())
+                : DockerConfig.forHost(env, System.getProperty("user.home"), host);
     }
 
-    /** Every sourced variant with its files; plain registry variants are returned as they are. */
-    List<VariantRef> resolve(List<VariantRef> refs, boolean offline, ModelStore store, DownloadSettings settings) {
+    /** Every sourced variant with its files (online through the depot, which keeps registry tokens for its downloads); plain variants as they are. */
+    List<VariantRef> resolve(List<VariantRef> refs, boolean offline, ModelDepot depot) {
         List<VariantRef> out = new ArrayList<>();
         for (VariantRef ref : filtered(refs)) {
-            out.add(resolve(ref, offline, store, settings, credentials(token, System.getenv())));
+            out.add(offline ? resolve(ref, true, depot.store(), null, null, null) : depot.resolveSource(ref));
         }
         return out;
     }
@@ -51,12 +58,9 @@ public class SourceOptions {
                 : r.with(r.variant().withResolution(r.variant().source().filtered(include, exclude), List.of()))).toList();
     }
 
-    static VariantRef resolve(VariantRef ref, boolean offline, ModelStore store, DownloadSettings settings) {
-        return resolve(ref, offline, store, settings, credentials(null, System.getenv()));
-    }
-
-    static VariantRef resolve(VariantRef ref, boolean offline, ModelStore store, DownloadSettings settings,
-                              java.util.function.Function<String, dev.modeldepot.sources.OciRegistry.Credentials> credentials) {
+    /** One variant: offline from the store's record of the last resolution, else online (tokens kept in {@code tokens}). */
+    static VariantRef resolve(VariantRef ref, boolean offline, ModelStore store, DownloadSettings settings, RegistryTokens tokens,
+                              Map<String, String> env) {
         if (ref.variant().resolved()) {
             return ref;
         }
@@ -65,7 +69,7 @@ public class SourceOptions {
                     + ref.variant().source().uri() + ") was never resolved here; run once without --offline"));
         }
         try {
-            return new Sources(settings, credentials).resolve(ref);
+            return new Sources(settings, credentials(settings, env), tokens).resolve(ref);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DepotException.interrupted("interrupted while resolving " + ref.variant().source().uri());

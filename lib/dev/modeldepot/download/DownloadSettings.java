@@ -228,6 +228,11 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
         }
     }
 
+    /** Whether the user's {@link #token} belongs to {@code url}'s host by {@link #tokenHost} (false when either is unset). */
+    public boolean tokenGoesTo(URI url) {
+        return token != null && tokenHost != null && TokenScope.parse(tokenHost).covers(url);
+    }
+
     /** Connections for a file of this size: one for small files, up to 16 for big ones. */
     public int connectionsFor(long size) {
         if (connections > 0) {

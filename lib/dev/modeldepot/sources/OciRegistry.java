@@ -56,9 +56,12 @@ public final class OciRegistry {
 
     /** http for loopback hosts (a local registry has no certificate), https for every other host. */
     public static URI base(String hostAndPort) {
+        return URI.create((loopback(hostAndPort) ? "http://" : "https://") + hostAndPort);
+    }
+
+    private static boolean loopback(String hostAndPort) {
         String host = hostAndPort.replaceAll(":\\d+$", "").toLowerCase(Locale.ROOT);
-        boolean local = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-        return URI.create((local ? "http://" : "https://") + hostAndPort);
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
     }
 
     static String host(VariantSource s) {
@@ -131,8 +134,7 @@ public final class OciRegistry {
         URI url = URI.create(base(host(source)) + "/v2/" + name(source) + "/manifests/" + reference);
         SourceHttp.Answer a = get(source, url, "GET");
         if (a.status() == 404) {
-            String what = reference.startsWith("sha256:") ? "manifest " + reference : "tag '" + reference + "'";
-            throw DepotException.badInput(host(source) + " has no " + what + " for " + name(source) + " (" + errorCode(a) + ")");
+            throw notFound(source, reference, a);
         }
         if (a.status() == 401 || a.status() == 403) {
             throw DepotException.failed(host(source) + " refused access to " + name(source) + " (HTTP " + a.status()
@@ -152,8 +154,36 @@ public final class OciRegistry {
         }
     }
 
+    /**
+     * Unknown repository, tag or digest, told apart: a registry that keeps no list of repositories
+     * (distribution's filesystem storage) answers MANIFEST_UNKNOWN for all three, so the tag list
+     * decides (404 there: no such repository) and names the tags there are.
+     */
+    private DepotException notFound(VariantSource source, String reference, SourceHttp.Answer a) throws InterruptedException {
+        String where = host(source);
+        if (!errorCode(a).equals("NAME_UNKNOWN")) {
+            SourceHttp.Answer tags = get(source, URI.create(base(where) + "/v2/" + name(source) + "/tags/list"), "GET");
+            if (tags.status() == 404) {
+                return DepotException.badInput(where + " has no repository " + name(source) + " (" + errorCode(tags) + ")");
+            }
+            if (reference.startsWith("sha256:")) {
+                return DepotException.badInput(where + " has no manifest " + reference + " for " + name(source) + " (" + errorCode(a) + ")");
+            }
+            List<String> known = new ArrayList<>();
+            try {
+                Json.MAPPER.readTree(tags.body()).path("tags").forEach(t -> known.add(t.asText()));
+            } catch (IOException unreadable) {
+                // the tag list is only a hint
+            }
+            String hint = known.isEmpty() ? "" : "; its tags: " + String.join(", ", known.subList(0, Math.min(10, known.size())))
+                    + (known.size() > 10 ? ", …" : "");
+            return DepotException.badInput(where + " has no tag '" + reference + "' for " + name(source) + " (" + errorCode(a) + hint + ")");
+        }
+        return DepotException.badInput(where + " has no repository " + name(source) + " (NAME_UNKNOWN)");
+    }
+
     /** A request with the bearer token we have; on a Bearer challenge, get a token from the realm and retry once. */
-    private SourceHttp.Answer get(VariantSource source, URI url, String method) throws InterruptedException {
+    SourceHttp.Answer get(VariantSource source, URI url, String method) throws InterruptedException {
         URI base = base(host(source));
         SourceHttp.Answer a = http.send(method, url, Map.of("Accept", ACCEPT), authorization(), base, 8L << 20);
         String challenge = a.header("WWW-Authenticate");
@@ -164,7 +194,7 @@ public final class OciRegistry {
         return a;
     }
 
-    private String authorization() {
+    String authorization() {
         if (bearer != null) {
             return "Bearer " + bearer;
         }
@@ -186,6 +216,11 @@ public final class OciRegistry {
         q.append("service=").append(enc(p.getOrDefault("service", host(source))));
         q.append("&scope=").append(enc(p.getOrDefault("scope", "repository:" + name(source) + ":pull")));
         URI realmUri = URI.create(q.toString());
+        boolean userCredentials = credentials.username() != null || credentials.token() != null;
+        if (userCredentials && !realmUri.getScheme().equalsIgnoreCase("https") && !loopback(SourceHttp.host(realmUri))) {
+            throw DepotException.failed(host(source) + " sends logins to a token service over plain http (" + SourceHttp.host(realmUri)
+                    + "); refused, because the credentials could be read on the way");
+        }
         String basic = null;
         if (credentials.username() != null) {
             basic = "Basic " + java.util.Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
@@ -215,87 +250,20 @@ public final class OciRegistry {
     /** Outcome of a push: the manifest digest, and how many blobs were uploaded and skipped (already there). */
     public record Pushed(String digest, int uploaded, int skipped) {}
 
-    /**
-     * Uploads each blob the registry lacks (HEAD first), monolithically (POST, then PUT with the
-     * digest), then PUTs an OCI manifest naming every layer with its title, under the tag.
-     */
+    /** Blobs up to this size go in one PUT; bigger ones in PATCH chunks of this size (proxies in front of registries cap request bodies). */
+    public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
+
     public Pushed push(VariantSource target, List<Blob> blobs) throws InterruptedException {
-        if (target.revision().startsWith("sha256:")) {
-            throw DepotException.badInput("push needs a tag (oci://host/name:tag), not a digest");
-        }
-        byte[] config = "{\"format\":\"model-depot\"}".getBytes(StandardCharsets.UTF_8);
-        String configSha = sha256(config);
-        int uploaded = 0;
-        int skipped = 0;
-        List<Map<String, Object>> layers = new ArrayList<>();
-        for (Blob b : blobs) {
-            java.net.http.HttpRequest.BodyPublisher bytes;
-            try {
-                bytes = java.net.http.HttpRequest.BodyPublishers.ofFile(b.file());
-            } catch (java.io.FileNotFoundException e) {
-                throw DepotException.failed(b.title() + " is not in the store (" + b.file() + "); download it before pushing");
-            }
-            if (upload(target, b.sha256(), b.size(), bytes, b.title())) {
-                uploaded++;
-            } else {
-                skipped++;
-            }
-            Map<String, Object> layer = new java.util.LinkedHashMap<>();
-            layer.put("mediaType", b.mediaType());
-            layer.put("digest", "sha256:" + b.sha256());
-            layer.put("size", b.size());
-            Map<String, String> annotations = new java.util.LinkedHashMap<>();
-            annotations.put(TITLE, b.title());
-            if (b.role() != null) {
-                annotations.put("dev.modeldepot.role", b.role());
-            }
-            layer.put("annotations", annotations);
-            layers.add(layer);
-        }
-        upload(target, configSha, config.length, java.net.http.HttpRequest.BodyPublishers.ofByteArray(config), "the config");
-        Map<String, Object> manifest = new java.util.LinkedHashMap<>();
-        manifest.put("schemaVersion", 2);
-        manifest.put("mediaType", OCI_MANIFEST);
-        manifest.put("config", Map.of("mediaType", "application/vnd.docker.ai.model.config.v0.1+json", "digest", "sha256:" + configSha, "size", config.length));
-        manifest.put("layers", layers);
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(manifest);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        URI url = URI.create(base(host(target)) + "/v2/" + name(target) + "/manifests/" + target.revision());
-        SourceHttp.Answer a = send(target, "PUT", url, Map.of("Content-Type", OCI_MANIFEST), body);
-        if (a.status() != 201 && a.status() != 200) {
-            throw DepotException.failed(host(target) + " refused the manifest for " + target.uri() + ": HTTP " + a.status() + " " + errorCode(a));
-        }
-        return new Pushed("sha256:" + sha256(body), uploaded, skipped);
+        return push(target, blobs, DEFAULT_CHUNK_SIZE);
     }
 
-    /** HEAD the blob; upload it when missing. True when it was uploaded. */
-    private boolean upload(VariantSource target, String sha256, long size, java.net.http.HttpRequest.BodyPublisher bytes, String what)
-            throws InterruptedException {
-        URI base = base(host(target));
-        URI blob = URI.create(base + "/v2/" + name(target) + "/blobs/sha256:" + sha256);
-        if (get(target, blob, "HEAD").status() == 200) {
-            return false;
-        }
-        SourceHttp.Answer start = send(target, "POST", URI.create(base + "/v2/" + name(target) + "/blobs/uploads/"), Map.of(), new byte[0]);
-        String location = start.header("Location");
-        if (start.status() != 202 || location == null) {
-            throw DepotException.failed(host(target) + " did not start an upload of " + what + ": HTTP " + start.status() + " " + errorCode(start));
-        }
-        URI put = base.resolve(location);
-        put = URI.create(put + (put.getRawQuery() == null ? "?" : "&") + "digest=sha256:" + sha256);
-        SourceHttp.Answer done = http.send("PUT", put, Map.of("Content-Type", "application/octet-stream"), bytes, authorization(), base, 1L << 20);
-        if (done.status() != 201) {
-            throw DepotException.failed(host(target) + " refused " + what + ": HTTP " + done.status() + " " + errorCode(done));
-        }
-        return true;
+    /** Uploads the blobs the registry lacks and a manifest under the tag: see {@link OciPush}. */
+    public Pushed push(VariantSource target, List<Blob> blobs, long chunkSize) throws InterruptedException {
+        return new OciPush(this, http).push(target, blobs, chunkSize);
     }
 
     /** A request with a body, answering a Bearer challenge once like {@link #get}. */
-    private SourceHttp.Answer send(VariantSource target, String method, URI url, Map<String, String> headers, byte[] body) throws InterruptedException {
+    SourceHttp.Answer send(VariantSource target, String method, URI url, Map<String, String> headers, byte[] body) throws InterruptedException {
         URI base = base(host(target));
         SourceHttp.Answer a = http.send(method, url, headers, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body), authorization(), base, 1L << 20);
         String challenge = a.header("WWW-Authenticate");
@@ -311,7 +279,7 @@ public final class OciRegistry {
         return bearer;
     }
 
-    private static String errorCode(SourceHttp.Answer a) {
+    static String errorCode(SourceHttp.Answer a) {
         try {
             return Json.MAPPER.readTree(a.body()).path("errors").path(0).path("code").asText("HTTP 404");
         } catch (IOException e) {

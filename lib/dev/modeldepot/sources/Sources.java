@@ -10,16 +10,21 @@ import dev.modeldepot.registry.VariantSource;
 public final class Sources {
     private final DownloadSettings settings;
     private final java.util.function.Function<String, OciRegistry.Credentials> credentials;
+    private final RegistryTokens tokens;
 
     /** Uses the engine's settings: its HTTP client and proxies, HF_ENDPOINT and HF_TOKEN (sent only to that endpoint). */
     public Sources(DownloadSettings settings) {
-        this(settings, host -> OciRegistry.Credentials.NONE);
+        this(settings, host -> OciRegistry.Credentials.NONE, new RegistryTokens());
     }
 
-    /** @param credentials the user's credentials for an OCI registry host (--token-file, Docker config auths), used only for that host */
-    public Sources(DownloadSettings settings, java.util.function.Function<String, OciRegistry.Credentials> credentials) {
+    /**
+     * @param credentials the user's credentials for an OCI registry host (--token-file, Docker config auths), used only for that host
+     * @param tokens      where the bearer tokens registries hand out are kept for the engine's blob requests (see {@link RegistryTokens})
+     */
+    public Sources(DownloadSettings settings, java.util.function.Function<String, OciRegistry.Credentials> credentials, RegistryTokens tokens) {
         this.settings = settings;
         this.credentials = credentials;
+        this.tokens = tokens;
     }
 
     public OciRegistry registry(String host) {
@@ -44,7 +49,9 @@ public final class Sources {
             return ref.with(v.withResolution(source.pinnedTo(r.commit()), r.files()));
         }
         if (source.isOci()) {
-            OciRegistry.Resolution r = registry(OciRegistry.host(source)).resolve(source);
+            OciRegistry registry = registry(OciRegistry.host(source));
+            OciRegistry.Resolution r = registry.resolve(source);
+            tokens.remember(OciRegistry.base(OciRegistry.host(source)), registry.bearerToken());
             return ref.with(v.withResolution(source.pinnedTo(r.digest()), r.files()));
         }
         throw DepotException.badInput("the " + source.kind() + " source of " + ref.key() + " is not supported yet");

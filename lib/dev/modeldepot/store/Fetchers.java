@@ -3,6 +3,7 @@ package dev.modeldepot.store;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.download.DownloadEngine;
 import dev.modeldepot.download.DownloadSettings;
+import dev.modeldepot.sources.RegistryTokens;
 import java.util.Map;
 
 /** Where commands get their {@link FileFetcher}: the one place to point at the download engine. */
@@ -20,5 +21,11 @@ public final class Fetchers {
     /** The store holds the blob's lock around every fetch, so the engine takes none of its own. */
     public static FileFetcher of(DownloadEngine engine) {
         return engine::downloadUnderCallersLock;
+    }
+
+    /** As above, with the bearer token an OCI registry gave while resolving for the files from that registry (to its origin only). */
+    public static FileFetcher of(DownloadSettings settings, RegistryTokens tokens) {
+        return (request, listener, cancel) -> new DownloadEngine(tokens.settingsFor(settings, request.url()))
+                .downloadUnderCallersLock(request, listener, cancel);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The real CNCF distribution registry (Debian's docker-registry) on loopback, from a config file
  * the test writes: storage in a temp folder, JSON logs to a file (one line per request, with
- * http.request.method and http.request.uri), optionally a pull-through proxy of another one.
+ * http.request.method and http.request.uri), optionally a pull-through proxy of another one, and
+ * optionally more sections (token auth, storage middleware).
  */
 public final class DistributionRegistry implements AutoCloseable {
     private final Process process;
@@ -28,6 +29,11 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** Starts one; {@code remote} non-null makes it a pull-through cache of that registry (which must already answer). */
     public static DistributionRegistry start(Path dir, URI remote) throws Exception {
+        return start(dir, remote, "");
+    }
+
+    /** As above, with more top-level config sections ({@code auth:}, {@code middleware:}) appended to the file. */
+    public static DistributionRegistry start(Path dir, URI remote, String moreConfig) throws Exception {
         Path binary = Requires.command("docker-registry");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -50,6 +56,7 @@ public final class DistributionRegistry implements AutoCloseable {
         if (remote != null) {
             config += "proxy:\n  remoteurl: " + remote + "\n";
         }
+        config += moreConfig;
         Files.writeString(dir.resolve("config.yml"), config);
         Path log = dir.resolve("registry.log");
         Process p = new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString())
@@ -63,7 +70,8 @@ public final class DistributionRegistry implements AutoCloseable {
             try {
                 HttpURLConnection c = (HttpURLConnection) r.url().resolve("/v2/").toURL().openConnection();
                 c.setConnectTimeout(500);
-                if (c.getResponseCode() == 200) {
+                int status = c.getResponseCode();
+                if (status == 200 || status == 401) { // 401: it answers, and wants a token
                     return r;
                 }
             } catch (IOException notYet) {
@@ -92,6 +100,12 @@ public final class DistributionRegistry implements AutoCloseable {
         List<String> lines = Files.readAllLines(log);
         return lines.stream().filter(l -> l.contains("\"http.request.method\":\"" + method + "\"")
                 && l.contains("\"http.request.uri\":\"" + uri + "\"") && l.contains("\"http.response.status\"")).count();
+    }
+
+    /** The JSON log lines of requests with this method whose URI starts with {@code uriPrefix} and that were answered {@code status}. */
+    public long requests(String method, String uriPrefix, int status) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("\"http.request.method\":\"" + method + "\"")
+                && l.contains("\"http.request.uri\":\"" + uriPrefix) && l.contains("\"http.response.status\":" + status + ",")).count();
     }
 
     @Override
