@@ -7,7 +7,9 @@
 //SOURCES DockerConfig.java
 //SOURCES Globs.java
 //SOURCES HfHub.java
+//SOURCES OciPush.java
 //SOURCES OciRegistry.java
+//SOURCES RegistryTokens.java
 //SOURCES Roles.java
 //SOURCES SourceHttp.java
 //SOURCES Sources.java
