@@ -1,8 +1,8 @@
 package dev.modeldepot.cli;
 
+import dev.modeldepot.core.Eta;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.core.Sizes;
-import dev.modeldepot.core.SpeedMeter;
 import dev.modeldepot.download.DownloadEvent;
 import dev.modeldepot.download.DownloadListener;
 import java.io.PrintStream;
@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Shows download events: JSON Lines (--json, on stdout), or for people (on stderr) a live line
  * per file plus an overall line on a TTY, or a plain line every few seconds otherwise.
- * Thread-safe: events come from engine threads.
+ * Thread-safe: events come from engine threads. The speed and ETA people read are {@link Eta}'s:
+ * measured from the resume point, smoothed, the ETA changed at most once a second (the JSON
+ * events keep the engine's own figures).
  */
 public final class ProgressPrinter implements DownloadListener {
     public enum Mode { JSON, TTY, PLAIN, QUIET }
@@ -29,6 +31,13 @@ public final class ProgressPrinter implements DownloadListener {
     private final Clock clock;
     private final Map<String, Names> names = new LinkedHashMap<>();
     private final Map<String, DownloadEvent.Progress> live = new LinkedHashMap<>();
+    private final Map<String, Eta> etas = new LinkedHashMap<>();
+    private final Map<String, Eta.Reading> readings = new LinkedHashMap<>();
+    private final Map<String, Long> lastBytes = new LinkedHashMap<>();
+    private Eta overallEta = new Eta();
+    private Eta.Reading overallReading = Eta.Reading.UNKNOWN;
+    /** Bytes the files moved since this printer first saw each of them (a resume's kept bytes are not speed). */
+    private long moved;
     private final Map<String, Long> lastPlain = new LinkedHashMap<>();
     private long overallTotal = -1;
     private long overallDoneBefore;
@@ -61,6 +70,18 @@ public final class ProgressPrinter implements DownloadListener {
     public synchronized void overall(long totalBytes) {
         overallTotal = totalBytes;
         overallDoneBefore = 0;
+        overallEta = new Eta();
+        overallReading = Eta.Reading.UNKNOWN;
+    }
+
+    /** What a person reads for this file: speed and time left from its own samples on this printer's clock. */
+    private Eta.Reading read(DownloadEvent.Progress p) {
+        long now = clock.millis();
+        Long before = lastBytes.put(p.label(), p.bytes());
+        moved += before == null ? 0 : Math.max(0, p.bytes() - before);
+        Eta.Reading r = etas.computeIfAbsent(p.label(), l -> new Eta()).update(now, p.bytes(), p.total() > 0 ? Math.max(0, p.total() - p.bytes()) : -1);
+        readings.put(p.label(), r);
+        return r;
     }
 
     @Override
@@ -118,11 +139,12 @@ public final class ProgressPrinter implements DownloadListener {
     private void plain(DownloadEvent e) {
         String label = e.label();
         if (e instanceof DownloadEvent.Progress p) {
+            Eta.Reading reading = read(p);
             long now = clock.millis();
             Long last = lastPlain.get(label);
             if (last == null || now - last >= PLAIN_EVERY_MILLIS) {
                 lastPlain.put(label, now);
-                out.println(line(p));
+                out.println(line(p, reading));
             }
         } else if (e instanceof DownloadEvent.Started s) {
             lastPlain.put(label, clock.millis()); // the first line comes once a speed is known
@@ -136,6 +158,7 @@ public final class ProgressPrinter implements DownloadListener {
 
     private void tty(DownloadEvent e) {
         if (e instanceof DownloadEvent.Progress p) {
+            read(p);
             live.put(p.label(), p);
             redraw();
             return;
@@ -165,23 +188,24 @@ public final class ProgressPrinter implements DownloadListener {
         erase();
         long inFlight = 0;
         for (DownloadEvent.Progress p : live.values()) {
-            out.println(line(p));
+            out.println(line(p, readings.getOrDefault(p.label(), Eta.Reading.UNKNOWN)));
             inFlight += p.bytes();
             drawn++;
         }
         if (overallTotal > 0 && !live.isEmpty()) {
             long done = overallDoneBefore + inFlight;
-            double rate = live.values().stream().mapToDouble(DownloadEvent.Progress::bytesPerSecond).sum();
+            overallReading = overallEta.update(clock.millis(), moved, Math.max(0, overallTotal - done));
             out.println(String.format(Locale.ROOT, "overall  %5.1f%%  %s of %s  %s  ETA %s", 100.0 * done / overallTotal,
-                    Sizes.human(done), Sizes.human(overallTotal), Sizes.rate(rate), Sizes.eta(SpeedMeter.eta(done, overallTotal, rate))));
+                    Sizes.human(done), Sizes.human(overallTotal), Sizes.rate(overallReading.bytesPerSecond()),
+                    Sizes.eta(overallReading.etaSeconds())));
             drawn++;
         }
     }
 
-    static String line(DownloadEvent.Progress p) {
+    static String line(DownloadEvent.Progress p, Eta.Reading r) {
         String pct = p.total() > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * p.bytes() / p.total()) : "    ?";
         return p.label() + "  " + pct + "  " + Sizes.human(p.bytes()) + " of " + Sizes.human(p.total()) + "  "
-                + Sizes.rate(p.bytesPerSecond()) + "  ETA " + Sizes.eta(p.etaSeconds());
+                + Sizes.rate(r.bytesPerSecond()) + "  ETA " + Sizes.eta(r.etaSeconds());
     }
 
     private static java.util.Optional<String> message(DownloadEvent e) {

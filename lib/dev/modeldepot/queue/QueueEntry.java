@@ -1,6 +1,7 @@
 package dev.modeldepot.queue;
 
 import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.Eta;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.Cancellation;
@@ -40,6 +41,9 @@ final class QueueEntry {
 
     private final Map<String, FileProgress> files = new LinkedHashMap<>();
     private final SpeedWindow speed = new SpeedWindow(SPEED_WINDOW);
+    /** Time left as the screen shows it: smoothed, changed at most once a second (core.Eta). */
+    private Eta eta = new Eta();
+    /** Bytes this run moved (not those a resume found on disk): what speed is measured on. */
     private long transferred;
     private String currentFile;
     // Restored from the state file; shown until the next run reports.
@@ -84,6 +88,7 @@ final class QueueEntry {
         savedBytesTotal = bytesTotal();
         files.clear();
         speed.reset();
+        eta = new Eta();
         transferred = 0;
         currentFile = null;
         run = cancellation;
@@ -176,6 +181,7 @@ final class QueueEntry {
     private void resetProgress() {
         files.clear();
         speed.reset();
+        eta = new Eta();
         currentFile = null;
         savedFilesDone = savedFilesTotal = 0;
         savedBytesDone = savedBytesTotal = 0;
@@ -195,7 +201,7 @@ final class QueueEntry {
             f.bytes = s.bytes();
             f.total = s.total();
             currentFile = s.label();
-            speed.add(now, transferred);
+            measure(now);
         } else if (event instanceof DownloadEvent.Progress p) {
             if (p.bytes() > f.bytes) {
                 transferred += p.bytes() - f.bytes;
@@ -205,7 +211,7 @@ final class QueueEntry {
                 f.total = p.total();
             }
             currentFile = p.label();
-            speed.add(now, transferred);
+            measure(now);
         } else if (event instanceof DownloadEvent.Retry r) {
             currentFile = r.label();
         } else if (event instanceof DownloadEvent.Verified v) {
@@ -228,14 +234,32 @@ final class QueueEntry {
         }
     }
 
+    /**
+     * Until this run's first new byte, each sample replaces the last: the speed window starts at
+     * the resume point, so the time spent connecting and validating a kept partial does not read
+     * as a slow start.
+     */
+    private void measure(Instant now) {
+        if (transferred == 0) {
+            speed.reset();
+        }
+        speed.add(now, transferred);
+        timeLeft(now);
+    }
+
+    private long timeLeft(Instant now) {
+        long total = bytesTotal();
+        return eta.update(now.toEpochMilli(), transferred, total > 0 ? Math.max(0, total - bytesDone()) : -1).etaSeconds();
+    }
+
     ItemSnapshot snapshot(Instant now) {
         boolean running = state == ItemState.DOWNLOADING;
         double bps = running ? speed.bytesPerSecond(now) : 0;
         long total = bytesTotal();
         long done = bytesDone();
-        long eta = running && bps > 0 && total > 0 ? (long) Math.ceil(Math.max(0, total - done) / bps) : -1;
+        long left = running && total > 0 ? timeLeft(now) : -1;
         return new ItemSnapshot(key, state, priority, running ? fileName(currentFile) : null, filesDone(), filesTotal(),
-                done, total, bps, eta, queuedAt, startedAt, finishedAt, lastError, errorCode);
+                done, total, bps, left, queuedAt, startedAt, finishedAt, lastError, errorCode);
     }
 
     /** "model:variant/dir/file.gguf" shows as "dir/file.gguf": the key is already on the row. */

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Speed, ETA and the human progress formats, driven by a hand-moved clock. */
@@ -85,13 +86,44 @@ class ProgressOutputTest {
     @Test
     void ttyOutputRedrawsOneLivePerFileAndAnOverallLine() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressPrinter p = new ProgressPrinter(ProgressPrinter.Mode.TTY, new PrintStream(bytes, true, StandardCharsets.UTF_8), new ManualClock());
+        ManualClock clock = new ManualClock();
+        ProgressPrinter p = new ProgressPrinter(ProgressPrinter.Mode.TTY, new PrintStream(bytes, true, StandardCharsets.UTF_8), clock);
         p.overall(3000);
         p.onEvent(new DownloadEvent.Progress("m:q4/w.gguf", 500, 2000, 1_000_000, 2));
+        clock.advance(Duration.ofSeconds(1));
         p.onEvent(new DownloadEvent.Progress("m:q4/w.gguf", 1000, 2000, 1_000_000, 1));
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("m:q4/w.gguf   50.0%  1.0 kB of 2.0 kB  1.0 MB/s  ETA 1s"), out);
+        // Speed and ETA are the printer's own reading (500 bytes in the second since the first sample), not the event's.
+        assertTrue(out.contains("m:q4/w.gguf   50.0%  1.0 kB of 2.0 kB  500 B/s  ETA 2s"), out);
         assertTrue(out.contains("overall   33.3%"), out);
         assertTrue(out.contains("\u001b[2A"), "the second draw moves up over the two live lines");
+    }
+
+    @Test
+    void theLiveLineShowsAnEtaThatChangesAtMostOnceASecond() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ManualClock clock = new ManualClock();
+        ProgressPrinter p = new ProgressPrinter(ProgressPrinter.Mode.TTY, new PrintStream(bytes, true, StandardCharsets.UTF_8), clock);
+        long done = 0;
+        for (int i = 0; i <= 80; i++) { // two files' events, 4 a second, uneven steps around 1 MB/s
+            done += i % 2 == 0 ? 400_000 : 100_000;
+            p.onEvent(new DownloadEvent.Progress("m.gguf", done, 100_000_000, (i % 3) * 900_000, i % 7));
+            clock.advance(Duration.ofMillis(250));
+        }
+        List<String> etas = new java.util.ArrayList<>();
+        for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("m.gguf")) {
+                etas.add(line.substring(line.indexOf("ETA ") + 4).trim());
+            }
+        }
+        assertEquals(81, etas.size());
+        int last = 0;
+        for (int i = 1; i < etas.size(); i++) {
+            if (!etas.get(i).equals(etas.get(i - 1))) {
+                assertTrue(etas.get(i - 1).equals("--") || i - last >= 4, "ETA changed at event " + last + " and " + i + ": " + etas);
+                last = i;
+            }
+        }
+        assertTrue(etas.get(80).matches("1m(1|2)\\ds"), "about 80 MB left at 1 MB/s: " + etas.get(80));
     }
 }
