@@ -5,6 +5,7 @@
 //SOURCES DepotException.java
 //SOURCES DownloadSwitch.java
 //SOURCES Errors.java
+//SOURCES Eta.java
 //SOURCES ExitCode.java
 //SOURCES FileLinks.java
 //SOURCES Hashing.java
