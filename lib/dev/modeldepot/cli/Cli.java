@@ -33,14 +33,11 @@ public final class Cli {
      * them (an app embedding it owns its JVM); the commands own theirs, so they set them here,
      * first thing, unless given with -D:
      * <ul>
-     *   <li>jdk.httpclient.bufsize: the client's body buffers are 16 kB by default; 128 kB
-     *       measured about twice the throughput at loopback/LAN speeds (docs/design/download.md).
      *   <li>sun.net.httpserver.maxReqTime/maxRspTime: the service's server otherwise waits forever
      *       for a slow request or a client that stops reading (docs/design/service.md).
      * </ul>
      */
     static void tuneJvm() {
-        setIfUnset("jdk.httpclient.bufsize", String.valueOf(128 * 1024));
         setIfUnset("sun.net.httpserver.maxReqTime", "30");
         setIfUnset("sun.net.httpserver.maxRspTime", "60");
     }

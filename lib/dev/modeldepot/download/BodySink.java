@@ -1,32 +1,35 @@
 package dev.modeldepot.download;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A response body handed straight to a {@link Consumer} on the HTTP client's own thread, buffer
- * by buffer as the client read them: no queue, no hand-off to another thread, no copy. The
- * worker that sent the request only waits for the end ({@link #await}) and watches the clock,
- * so stall detection and cancellation need no blocking read. Nothing is requested before
- * {@link #start}: a redirect or an error answer is cancelled without reading its body.
+ * A response body read by one pump thread in large blocks and handed to a {@link Consumer} from
+ * the pump's own reusable buffer: one read and one positioned write per megabyte, no queue and no
+ * copy in between. The worker that sent the request only waits for the end ({@link #await}) and
+ * watches the clock, so stall detection and cancellation need no blocking read of its own.
+ * Nothing is read before {@link #start}: a redirect or an error answer is closed unread.
+ *
+ * <p>Why a blocking stream and a pump instead of the JDK client's reactive body: the profile in
+ * docs/design/download.md (issue 14) showed the reactive body path costing about 1 s of CPU per
+ * GiB in buffer hand-offs and in JIT-compiling its machinery, more than the SHA-256 itself.
  */
-final class BodySink implements HttpResponse.BodySubscriber<BodySink> {
-    /** Takes the body's bytes; runs on the client's thread, so it must not sleep. */
+final class BodySink {
+    /** Takes the body's bytes; runs on the pump thread. */
     interface Consumer {
         /** Uses {@code buffer}'s remaining bytes (writes them at their position). */
         void accept(ByteBuffer buffer) throws IOException;
 
-        /** Nanoseconds to wait before asking for more (a rate limit), 0 for at once. */
+        /** Nanoseconds to wait before reading more (a rate limit), 0 for at once. */
         default long pauseNanos() {
             return 0;
         }
@@ -35,91 +38,93 @@ final class BodySink implements HttpResponse.BodySubscriber<BodySink> {
     /** What {@link #await} saw. */
     enum State { ENDED, WAITING }
 
+    /** The block one read fills at most: large reads, few system calls. */
+    static final int BLOCK = 128 << 10;
+    /** Bytes gathered before handing them on, unless {@link #HAND_ON_NANOS} passed first. */
+    private static final int HAND_ON_BYTES = 64 << 10;
+    /** A slow server's bytes still reach the consumer (progress, speed floor) this often. */
+    private static final long HAND_ON_NANOS = 50_000_000;
 
-    private final CompletableFuture<BodySink> body = CompletableFuture.completedFuture(this);
+    /** Pump threads: daemons (never keep the JVM alive after Ctrl-C), reused across requests. */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "download body");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Each pump thread keeps its block: a range request allocates nothing. */
+    private static final ThreadLocal<byte[]> BLOCKS = ThreadLocal.withInitial(() -> new byte[BLOCK]);
+
+    private final InputStream in;
     private final CompletableFuture<Void> end = new CompletableFuture<>();
-    private volatile Flow.Subscription subscription;
-    private volatile Consumer consumer;
+    private volatile boolean started;
     private volatile boolean cancelled;
-    private volatile boolean paced;
     private volatile long lastDataNanos = System.nanoTime();
-    private volatile IOException writeFailure;
 
-    @Override
-    public CompletionStage<BodySink> getBody() {
-        return body;
+    /** {@code in} is the response's body stream, null when there is none (an error answer). */
+    BodySink(InputStream in) {
+        this.in = in == null ? InputStream.nullInputStream() : in;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        if (cancelled) {
-            s.cancel();
-        } else if (consumer != null) {
-            demand(s);
-        }
-    }
-
-    /** Starts the flow of bytes into {@code c}; {@code paced} asks one batch at a time (rate limit). */
+    /** Starts reading into {@code c} on a pump thread; {@code paced} asks it to pause as {@link Consumer#pauseNanos} says. */
     void start(Consumer c, boolean paced) {
-        this.paced = paced;
-        this.consumer = c;
+        started = true;
         lastDataNanos = System.nanoTime();
-        Flow.Subscription s = subscription;
-        if (s != null && !cancelled) {
-            demand(s);
-        }
+        PUMPS.execute(() -> pump(c, paced));
     }
 
-    private void demand(Flow.Subscription s) {
-        // Unpaced, the client reads on as fast as the consumer takes the bytes; the consumer's
-        // own write is the back-pressure.
-        s.request(paced ? 1 : Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> item) {
-        if (cancelled) {
-            return;
-        }
-        Consumer c = consumer;
-        try {
-            for (ByteBuffer b : item) {
-                c.accept(b);
+    private void pump(Consumer c, boolean paced) {
+        byte[] block = BLOCKS.get();
+        long handedOn = System.nanoTime();
+        int filled = 0;
+        try (InputStream body = in) {
+            while (!cancelled) {
+                int n;
+                try {
+                    n = body.read(block, filled, block.length - filled);
+                } catch (SocketTimeoutException e) {
+                    continue; // the watcher decides what a stall is; the read only wakes to check for a cancel
+                }
+                long now = System.nanoTime();
+                if (n > 0) {
+                    filled += n;
+                    lastDataNanos = now;
+                }
+                boolean eof = n < 0;
+                if (filled > 0 && (eof || filled >= HAND_ON_BYTES || filled == block.length || now - handedOn >= HAND_ON_NANOS)) {
+                    if (cancelled) {
+                        break;
+                    }
+                    try {
+                        c.accept(ByteBuffer.wrap(block, 0, filled));
+                    } catch (IOException e) {
+                        throw new WriteFailure(e); // the local disk, not the network
+                    }
+                    filled = 0;
+                    handedOn = now;
+                    if (paced) {
+                        pause(c.pauseNanos());
+                    }
+                }
+                if (eof) {
+                    end.complete(null);
+                    return;
+                }
             }
-        } catch (IOException e) {
-            writeFailure = e; // the local disk, not the network
-            cancel();
             end.complete(null);
-            return;
-        } catch (RuntimeException e) {
-            cancel();
+        } catch (IOException e) {
             end.completeExceptionally(e);
-            return;
-        }
-        lastDataNanos = System.nanoTime();
-        if (paced) {
-            long pause = c.pauseNanos();
-            Flow.Subscription s = subscription;
-            if (pause <= 0) {
-                s.request(1);
-            } else {
-                Pacing.LATER.schedule(() -> {
-                    lastDataNanos = System.nanoTime(); // a pause of ours is not a stall of theirs
-                    s.request(1);
-                }, pause, TimeUnit.NANOSECONDS);
-            }
+        } catch (RuntimeException e) {
+            end.completeExceptionally(e);
         }
     }
 
-    @Override
-    public void onError(Throwable throwable) {
-        end.completeExceptionally(throwable);
-    }
-
-    @Override
-    public void onComplete() {
-        end.complete(null);
+    private void pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (!cancelled && nanos > 0) {
+            LockSupport.parkNanos(Math.min(nanos, 50_000_000));
+            nanos = until - System.nanoTime();
+        }
+        lastDataNanos = System.nanoTime(); // a pause of ours is not a stall of theirs
     }
 
     /**
@@ -138,9 +143,6 @@ final class BodySink implements HttpResponse.BodySubscriber<BodySink> {
             }
             throw t instanceof IOException io ? io : new IOException(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage(), t);
         }
-        if (writeFailure != null) {
-            throw new WriteFailure(writeFailure);
-        }
         return State.ENDED;
     }
 
@@ -149,12 +151,19 @@ final class BodySink implements HttpResponse.BodySubscriber<BodySink> {
         return System.nanoTime() - lastDataNanos;
     }
 
-    /** Stops the body; the client closes the connection instead of reading the rest. */
+    /**
+     * Stops the body. Unread, it is closed here (a small rest is drained so the connection can be
+     * reused, a large one closes it); while a pump reads, the pump closes it at its next wake-up
+     * and writes nothing more.
+     */
     void cancel() {
         cancelled = true;
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
+        if (!started) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // nothing was read; the connection is simply not reused
+            }
         }
     }
 
@@ -167,20 +176,5 @@ final class BodySink implements HttpResponse.BodySubscriber<BodySink> {
         IOException disk() {
             return (IOException) getCause();
         }
-    }
-
-    /** Only rate-limited bodies start this thread: it asks for the next buffers after a pause. */
-    private static final class Pacing {
-        static final ScheduledExecutorService LATER = later();
-    }
-
-    private static ScheduledExecutorService later() {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "download pacing");
-            t.setDaemon(true);
-            return t;
-        });
-        e.setRemoveOnCancelPolicy(true);
-        return e;
     }
 }

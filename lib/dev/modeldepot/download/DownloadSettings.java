@@ -82,18 +82,20 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
     }
 
     /**
-     * HTTP/1.1 on purpose: parallel ranges must be separate connections, not one multiplexed stream.
-     * The JDK client's body buffer size (jdk.httpclient.bufsize, 16 kB by default; 128 kB measured
-     * about twice the throughput on loopback) is a JVM-wide property read once: a library must not
-     * change it behind an app's back, so the command-line entry point (cli.Cli) sets it.
+     * The JDK client for the small requests (registries, the Hub's and OCI registries' APIs):
+     * HTTP/1.1, no redirects followed for us, proxies from the environment, built on first use
+     * ({@link LazyHttpClient}). The download engine's transfers do not go through it: they use
+     * {@link HttpFetcher}'s blocking connections, and read only this client's proxy selector and
+     * connect timeout.
      */
     public static HttpClient client(Map<String, String> env, Duration connectTimeout) {
-        return HttpClient.newBuilder()
+        EnvProxies proxies = new EnvProxies(env);
+        return new LazyHttpClient(proxies, connectTimeout, () -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
-                .proxy(new EnvProxies(env))
-                .build();
+                .proxy(proxies)
+                .build());
     }
 
     /** A builder holding these settings, to change a few of them. */

@@ -14,6 +14,7 @@
 //SOURCES FetchException.java
 //SOURCES FreeSpace.java
 //SOURCES HttpFetcher.java
+//SOURCES LazyHttpClient.java
 //SOURCES Limits.java
 //SOURCES PartialProgress.java
 //SOURCES PartialState.java

@@ -102,7 +102,9 @@ class MalformedResponseTest {
     void oversizedHeadersAreNotRetried() throws Exception {
         origin.serve("/f", FaultOrigin.randomBytes(1000, 2)).headerPadding(600 * 1024);
         assertTrue(refused(origin.url("/f")).getMessage().contains("not valid HTTP"));
-        assertEquals(1, origin.requests("/f"), "not retried 8 times");
+        // The JDK's connection re-sends an idempotent GET once by itself when a response cannot be
+        // parsed; the engine's own retries (8 by default) must not follow.
+        assertTrue(origin.requests("/f") <= 2, "not retried 8 times: " + origin.requests("/f"));
     }
 
     @Test
