@@ -2,6 +2,7 @@ package dev.modeldepot.store;
 
 import dev.modeldepot.core.AtomicFiles;
 import dev.modeldepot.core.Json;
+import dev.modeldepot.core.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -93,6 +94,14 @@ final class MetaStore {
             VariantMeta meta = Json.MAPPER.readValue(bytes, VariantMeta.class);
             if (meta == null || meta.model() == null || meta.variant() == null || meta.schema() != VariantMeta.SCHEMA) {
                 throw new IOException("not a metadata document of schema " + VariantMeta.SCHEMA);
+            }
+            if (!meta.model().equals(model) || !meta.variant().equals(variant)) {
+                // A document is only believed at its own path: a copy at meta/zzz/v.json describing m:v
+                // (apps removed, an old lastUsed) would otherwise make prune take a pinned m:v. It is
+                // handled like a damaged document: never a variant, and orphaned blobs are kept while it stays.
+                warnings.accept("ignored " + layout.root().relativize(file) + ": it describes " + Printable.of(meta.key())
+                        + ", not " + model + ":" + variant + " (a copied or forged metadata document; it pins and describes nothing; delete it)");
+                return new Loaded(model, variant, null, true);
             }
             return new Loaded(model, variant, meta, false);
         } catch (NoSuchFileException e) {
