@@ -5,6 +5,7 @@ import dev.modeldepot.registry.Model;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.Variant;
+import dev.modeldepot.verify.SampleFiles;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,8 +43,8 @@ public final class DemoCatalog {
         List<Entry> entries = new ArrayList<>();
         entries.add(new Entry("demo-llava", "q4_k_m", "Demo LLaVA (GGUF + mmproj)",
                 "A vision-language GGUF and its CLIP projector, as llama.cpp loads them.", List.of(
-                gguf("demo-llava.Q4_K_M.gguf", "llama", "weights", (long) (140 * unit), seed + 1, false),
-                gguf("mmproj-model-f16.gguf", "clip", "mmproj", (long) (30 * unit), seed + 2, false))));
+                gguf("demo-llava.Q4_K_M.gguf", false, "weights", (long) (140 * unit), seed + 1, false),
+                gguf("mmproj-model-f16.gguf", true, "mmproj", (long) (30 * unit), seed + 2, false))));
         entries.add(new Entry("demo-diffusion", "fp16", "Demo diffusion pair (safetensors)",
                 "A UNet and its VAE, two safetensors files that only work together.", List.of(
                 safetensors("unet.safetensors", "unet.conv_in.weight", "weights", (long) (60 * unit), seed + 3),
@@ -57,7 +58,7 @@ public final class DemoCatalog {
                         "config", seed + 8))));
         entries.add(new Entry("demo-broken", "q8_0", "Demo broken download",
                 "The server sends one wrong byte in this file: the SHA-256 check must catch it.", List.of(
-                gguf("demo-broken.Q8_0.gguf", "llama", "weights", (long) (25 * unit), seed + 9, true))));
+                gguf("demo-broken.Q8_0.gguf", false, "weights", (long) (25 * unit), seed + 9, true))));
         return new DemoCatalog(entries);
     }
 
@@ -93,14 +94,14 @@ public final class DemoCatalog {
         return e.model() + "/" + e.variant() + "/" + f.name();
     }
 
-    private static DemoFile gguf(String name, String arch, String role, long size, long seed, boolean corrupt) {
-        FormatHeaders.Sized h = FormatHeaders.gguf(arch, name, size);
-        return new DemoFile(name, "gguf", role, h.header(), h.size(), seed, corrupt);
+    private static DemoFile gguf(String name, boolean mmproj, String role, long size, long seed, boolean corrupt) {
+        SampleFiles.Header h = SampleFiles.ggufHeader(name, size, mmproj);
+        return new DemoFile(name, "gguf", role, h.bytes(), h.size(), seed, corrupt);
     }
 
     private static DemoFile safetensors(String name, String tensor, String role, long size, long seed) {
-        FormatHeaders.Sized h = FormatHeaders.safetensors(tensor, size);
-        return new DemoFile(name, "safetensors", role, h.header(), h.size(), seed, false);
+        SampleFiles.Header h = SampleFiles.safetensorsHeader(tensor, size);
+        return new DemoFile(name, "safetensors", role, h.bytes(), h.size(), seed, false);
     }
 
     private static DemoFile text(String name, String content, String role, long seed) {

@@ -7,5 +7,4 @@
 //SOURCES DemoCatalog.java
 //SOURCES DemoFile.java
 //SOURCES DemoOrigin.java
-//SOURCES FormatHeaders.java
 package dev.modeldepot.demo;

@@ -4,6 +4,7 @@ import dev.modeldepot.core.Errors;
 import dev.modeldepot.core.Eta;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.core.Redact;
+import dev.modeldepot.core.SpeedMeter;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadEvent;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class QueueEntry {
     Cancellation run;
 
     private final Map<String, FileProgress> files = new LinkedHashMap<>();
-    private final SpeedWindow speed = new SpeedWindow(SPEED_WINDOW);
+    private final SpeedMeter speed = new SpeedMeter(SPEED_WINDOW);
     /** Time left as the screen shows it: smoothed, changed at most once a second (core.Eta). */
     private Eta eta = new Eta();
     /** Bytes this run moved (not those a resume found on disk): what speed is measured on. */

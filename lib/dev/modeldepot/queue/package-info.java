@@ -8,6 +8,5 @@
 //SOURCES QueueFile.java
 //SOURCES QueueSnapshot.java
 //SOURCES SnapshotPublisher.java
-//SOURCES SpeedWindow.java
 //SOURCES VariantInstaller.java
 package dev.modeldepot.queue;

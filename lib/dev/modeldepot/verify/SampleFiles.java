@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Writes real, structurally valid model files of about a requested size: a GGUF (a language model
- * or a CLIP mmproj projector) and a safetensors file. Used by the dashboard's demo, the tests and
- * the benchmark; the bytes are deterministic for a given seed, so their SHA-256 is stable.
+ * or a CLIP mmproj projector), a safetensors file and an ONNX model. The one sample-file writer:
+ * the tests, the benchmark and the demo origin (which serves {@link #ggufHeader}/{@link
+ * #safetensorsHeader} from memory) use it; the bytes are deterministic for a given seed.
  */
 public final class SampleFiles {
     /** Row width of the big tensor: 64 floats. */
@@ -36,19 +37,41 @@ public final class SampleFiles {
     }
 
     /**
-     * Writes a GGUF v3 file of about {@code approxBytes}: metadata of several types (string, uint32,
-     * float32, bool, string array, int32 array), a big F32 tensor and a small one, data aligned to 32.
+     * Writes a GGUF v3 file of about {@code approxBytes} (see {@link #ggufHeader}) with seeded data.
      *
      * @return the offset where the tensor data starts
      */
     public static long writeGguf(Path file, long approxBytes, boolean mmproj, long seed) throws IOException {
+        Header h = ggufHeader(mmproj ? "sample mmproj" : "sample model", approxBytes, mmproj);
+        writeWithData(file, ByteBuffer.wrap(h.bytes()), h.size() - h.bytes().length, seed);
+        return h.bytes().length;
+    }
+
+    /** Writes a safetensors file of about {@code approxBytes} (see {@link #safetensorsHeader}) with seeded data. */
+    public static void writeSafetensors(Path file, long approxBytes, long seed) throws IOException {
+        Header h = safetensorsHeader("model.embed_tokens.weight", approxBytes);
+        writeWithData(file, ByteBuffer.wrap(h.bytes()), h.size() - h.bytes().length, seed);
+    }
+
+    /**
+     * A file's header and the exact size of the file it starts: the tensor data (any bytes) fills
+     * the rest. The demo origin serves such files from memory; the writers here put them on disk.
+     */
+    public record Header(byte[] bytes, long size) {}
+
+    /**
+     * A GGUF v3 header for a file of about {@code approxBytes}: metadata of several types (string,
+     * uint32, float32, bool, string array, int32 array), a big F32 tensor and a small one whose data
+     * ends at the end of the file, data aligned to 32. {@code mmproj}: a CLIP projector, else a llama.
+     */
+    public static Header ggufHeader(String name, long approxBytes, boolean mmproj) {
         String arch = mmproj ? "clip" : "llama";
         String big = mmproj ? "v.patch_embd.weight" : "token_embd.weight";
         String small = mmproj ? "mm.0.bias" : "output_norm.weight";
         ByteBuffer h = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0x46554747).putInt(3).putLong(2).putLong(8);
         kvString(h, "general.architecture", arch);
-        kvString(h, "general.name", mmproj ? "sample mmproj" : "sample model");
+        kvString(h, "general.name", name);
         key(h, "general.alignment").putInt(4).putInt(32);
         key(h, arch + ".context_length").putInt(4).putInt(4096);
         key(h, "general.file_type").putInt(4).putInt(0);
@@ -68,18 +91,19 @@ public final class SampleFiles {
         while (h.position() < dataStart) {
             h.put((byte) 0);
         }
-        long dataBytes = smallOffset + ROW * 4L;
-        writeWithData(file, h.flip(), dataBytes, seed);
-        return dataStart;
+        return new Header(java.util.Arrays.copyOf(h.array(), h.position()), dataStart + smallOffset + ROW * 4L);
     }
 
-    /** Writes a safetensors file of about {@code approxBytes} with two F32 tensors and metadata. */
-    public static void writeSafetensors(Path file, long approxBytes, long seed) throws IOException {
+    /**
+     * A safetensors header for a file of about {@code approxBytes}: metadata, two F32 tensors (the
+     * big one named {@code bigTensor}), the JSON padded with spaces to 8 bytes, data contiguous to the end.
+     */
+    public static Header safetensorsHeader(String bigTensor, long approxBytes) {
         long rows = Math.max(1, (approxBytes - 256 - ROW * 4L) / (ROW * 4L));
         long bigBytes = rows * ROW * 4L;
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("__metadata__", Map.of("format", "pt"));
-        header.put("model.embed_tokens.weight", tensor(List.of(rows, (long) ROW), 0, bigBytes));
+        header.put(bigTensor, tensor(List.of(rows, (long) ROW), 0, bigBytes));
         header.put("model.norm.weight", tensor(List.of((long) ROW), bigBytes, bigBytes + ROW * 4L));
         byte[] json = Json.line(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
@@ -88,7 +112,7 @@ public final class SampleFiles {
         while (h.hasRemaining()) {
             h.put((byte) ' ');
         }
-        writeWithData(file, h.flip(), bigBytes + ROW * 4L, seed);
+        return new Header(h.array(), 8 + padded + bigBytes + ROW * 4L);
     }
 
     /** Ordered, so the header's bytes (and the file's SHA-256) are the same in every JVM run. */

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.registry.ModelFile;
 import dev.modeldepot.registry.Registry;
+import dev.modeldepot.verify.FormatCheck;
+import dev.modeldepot.verify.FormatChecks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,34 +81,12 @@ class DemoOriginTest {
         ModelFile f = file("demo-llava", "mmproj-model-f16.gguf");
         byte[] body = get(f.url()).body();
         assertEquals(f.size(), body.length);
-        ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals("GGUF", new String(body, 0, 4, StandardCharsets.US_ASCII));
-        b.position(4);
-        assertEquals(3, b.getInt());
-        assertEquals(1, b.getLong(), "tensor count");
-        long kvs = b.getLong();
-        String arch = null;
-        for (long i = 0; i < kvs; i++) {
-            String key = str(b);
-            int type = b.getInt();
-            if (type == 8) {
-                String value = str(b);
-                if (key.equals("general.architecture")) {
-                    arch = value;
-                }
-            } else {
-                assertEquals(4, type);
-                b.getInt();
-            }
-        }
-        assertEquals("clip", arch);
-        assertEquals("token_embd.weight", str(b));
-        assertEquals(1, b.getInt());
-        long elements = b.getLong();
-        assertEquals(0, b.getInt(), "F32");
-        assertEquals(0, b.getLong(), "offset");
-        long dataStart = (b.position() + 31) / 32 * 32;
-        assertEquals(f.size(), dataStart + elements * 4, "the tensor data ends exactly at the end of the file");
+        FormatCheck check = structure(body, "gguf");
+        assertTrue(check.ok() && check.checked(), check.toString());
+        assertTrue(check.detail().startsWith("GGUF v3 (clip)"), check.detail());
+        // The last tensor's data ends exactly at the end of the file: one byte less is truncated.
+        FormatCheck shorter = structure(Arrays.copyOf(body, body.length - 1), "gguf");
+        assertTrue(!shorter.ok() && shorter.detail().contains("truncated"), shorter.toString());
     }
 
     @Test
@@ -117,8 +97,19 @@ class DemoOriginTest {
         JsonNode header = Json.MAPPER.readTree(new String(body, 8, (int) n, StandardCharsets.UTF_8));
         assertEquals("pt", header.path("__metadata__").path("format").asText());
         JsonNode tensor = header.path("decoder.conv_in.weight");
-        assertEquals("F16", tensor.path("dtype").asText());
-        assertEquals(f.size(), 8 + n + tensor.path("data_offsets").get(1).asLong());
+        assertEquals("F32", tensor.path("dtype").asText());
+        FormatCheck check = structure(body, "safetensors");
+        assertTrue(check.ok() && check.detail().contains("ending at the end of the file"), check.toString());
+    }
+
+    private FormatCheck structure(byte[] body, String format) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("demo-", "." + format);
+        try {
+            java.nio.file.Files.write(file, body);
+            return FormatChecks.check(file, format);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     @Test
