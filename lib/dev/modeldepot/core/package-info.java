@@ -10,6 +10,7 @@
 //SOURCES FileLinks.java
 //SOURCES Hashing.java
 //SOURCES Json.java
+//SOURCES LockFile.java
 //SOURCES Printable.java
 //SOURCES Redact.java
 //SOURCES Sizes.java

@@ -2,6 +2,7 @@ package dev.modeldepot.download;
 
 import dev.modeldepot.core.AtomicFiles;
 import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.LockFile;
 import dev.modeldepot.core.Redact;
 import dev.modeldepot.download.FetchException.Kind;
 import java.io.IOException;
@@ -75,9 +76,7 @@ public final class DownloadEngine {
                 DownloadResult existing = alreadyThere(request, listener);
                 return existing != null ? existing : fetchVerified(request, paths, listener, cancel);
             }
-            try (TargetLock lock = TargetLock.acquire(paths.lock(), settings.lockWait(), cancel, waited ->
-                    listener.onEvent(new DownloadEvent.Retry(label, 0, "waiting for another process that is downloading "
-                            + label + " (lock " + paths.lock() + ", waited " + waited / 1000 + " s)", 5000)))) {
+            try (LockFile lock = lockTarget(paths, label, listener, cancel)) {
                 try {
                     DownloadResult existing = alreadyThere(request, listener);
                     if (existing != null) {
@@ -85,7 +84,7 @@ public final class DownloadEngine {
                     }
                     return fetchVerified(request, paths, listener, cancel);
                 } finally {
-                    // Done or failed, nobody needs the lock file any more; removed while still held (TargetLock copes).
+                    // Done or failed, nobody needs the lock file any more; removed while still held (LockFile copes).
                     lock.remove();
                 }
             }
@@ -107,6 +106,17 @@ public final class DownloadEngine {
             listener.onEvent(new DownloadEvent.Failed(label, d.exitCode().code, d.getMessage()));
             throw d;
         }
+    }
+
+    /** One downloader per target across processes; a waiter says so every few seconds, and gives up after --lock-wait. */
+    private LockFile lockTarget(Paths paths, String label, DownloadListener listener, Cancellation cancel) throws IOException, InterruptedException {
+        Path file = paths.lock();
+        return LockFile.await(file, settings.lockWait(), cancel::isCancelled, waited -> listener.onEvent(new DownloadEvent.Retry(label, 0,
+                "waiting for another process that is downloading " + label + " (lock " + file + ", waited " + waited / 1000 + " s)", 5000)))
+                .orElseThrow(() -> cancel.isCancelled()
+                        ? DepotException.interrupted("interrupted while waiting for another download of the same file (lock " + file + ")")
+                        : DepotException.failed("another process is still downloading to " + file.getParent() + " after waiting "
+                                + settings.lockWait().toSeconds() + " s (lock " + file.getFileName() + "); try again later"));
     }
 
     private DownloadResult fetchVerified(DownloadRequest request, Paths paths, DownloadListener listener, Cancellation cancel)

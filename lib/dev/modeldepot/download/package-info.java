@@ -30,7 +30,6 @@
 //SOURCES Segments.java
 //SOURCES Sleeper.java
 //SOURCES SpeedFloor.java
-//SOURCES TargetLock.java
 //SOURCES Throttle.java
 //SOURCES TokenScope.java
 //SOURCES Transfer.java

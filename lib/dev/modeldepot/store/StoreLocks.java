@@ -2,11 +2,8 @@ package dev.modeldepot.store;
 
 import dev.modeldepot.core.DepotException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
+import dev.modeldepot.core.LockFile;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,9 +11,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cross-process locks under .locks/: an OS file lock (released by the kernel when a process
- * dies, so no stale lock ever needs breaking) plus an in-JVM semaphore, because a JVM may not
- * hold two locks on one file. Every wait is bounded: after {@code maxWait} the caller gets one
+ * Cross-process locks under .locks/: a {@link LockFile} (an OS lock, released by the kernel when
+ * a process dies, so no stale lock ever needs breaking) plus an in-JVM semaphore, so threads of
+ * this JVM queue for it instead of polling. Every wait is bounded: after {@code maxWait} the caller gets one
  * sentence saying the store is busy, never a hang.
  *
  * <p>Order, to rule out deadlock: variant lock, then blob lock, then the store lock; the store
@@ -26,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoreLocks {
     private static final ConcurrentHashMap<Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
-    private static final long POLL_MILLIS = 20;
     /** How many store locks this thread holds: while it holds one, it may only try-lock others. */
     private static final ThreadLocal<int[]> STORE_HELD = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -76,18 +72,9 @@ public final class StoreLocks {
             throw DepotException.interrupted("interrupted while waiting for " + what);
         }
         try {
-            FileChannel channel = open(file);
-            while (true) {
-                FileLock lock = tryLock(channel);
-                if (lock != null) {
-                    return held(name, local, channel, lock);
-                }
-                if (System.nanoTime() > deadline) {
-                    channel.close();
-                    throw busy(what, maxWait);
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            LockFile lock = LockFile.await(file, left, () -> false, waited -> {}).orElseThrow(() -> busy(what, maxWait));
+            return held(name, local, lock);
         } catch (InterruptedException e) {
             local.release();
             Thread.currentThread().interrupt();
@@ -109,14 +96,12 @@ public final class StoreLocks {
             return Optional.empty();
         }
         try {
-            FileChannel channel = open(file);
-            FileLock lock = tryLock(channel);
-            if (lock == null) {
-                channel.close();
+            Optional<LockFile> lock = LockFile.tryLock(file);
+            if (lock.isEmpty()) {
                 local.release();
                 return Optional.empty();
             }
-            return Optional.of(held(name, local, channel, lock));
+            return Optional.of(held(name, local, lock.get()));
         } catch (IOException e) {
             local.release();
             throw DepotException.failed("cannot lock " + file + ": " + e.getMessage(), e);
@@ -130,25 +115,12 @@ public final class StoreLocks {
         return held.isEmpty();
     }
 
-    private static Held held(String name, Semaphore local, FileChannel channel, FileLock lock) {
+    private static Held held(String name, Semaphore local, LockFile lock) {
         boolean store = name.equals(store());
         if (store) {
             STORE_HELD.get()[0]++;
         }
-        return new Held(local, channel, lock, store ? Thread.currentThread() : null);
-    }
-
-    private static FileChannel open(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    }
-
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            return null;
-        }
+        return new Held(local, lock, store ? Thread.currentThread() : null);
     }
 
     private static DepotException busy(String what, Duration maxWait) {
@@ -159,14 +131,12 @@ public final class StoreLocks {
     /** A held lock; closing releases both the file lock and the in-JVM permit. */
     public static final class Held implements AutoCloseable {
         private final Semaphore local;
-        private final FileChannel channel;
-        private final FileLock lock;
+        private final LockFile lock;
         private final Thread storeHolder;
         private boolean closed;
 
-        Held(Semaphore local, FileChannel channel, FileLock lock, Thread storeHolder) {
+        Held(Semaphore local, LockFile lock, Thread storeHolder) {
             this.local = local;
-            this.channel = channel;
             this.lock = lock;
             this.storeHolder = storeHolder;
         }
@@ -181,10 +151,7 @@ public final class StoreLocks {
                 STORE_HELD.get()[0]--;
             }
             try {
-                lock.release();
-                channel.close();
-            } catch (IOException e) {
-                // Closing the channel releases the lock anyway; nothing else to do.
+                lock.close();
             } finally {
                 local.release();
             }
