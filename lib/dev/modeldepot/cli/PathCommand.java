@@ -35,7 +35,9 @@ class PathCommand implements Callable<Integer> {
     public Integer call() {
         CommonOptions common = CommonOptions.of(spec);
         ModelDepot depot = CommandSupport.depot(common, app.resolve(common), true);
-        VariantRef ref = depot.resolve(model.value());
+        VariantRef named = depot.resolve(model.value());
+        // An hf:// or oci:// variant's files are those of its last resolution here (path never goes online).
+        VariantRef ref = named.variant().resolved() ? named : depot.store().lastResolution(named).orElse(named);
         ModelFile wanted = null;
         if (file != null) {
             wanted = ref.variant().file(file).orElseThrow(() -> DepotException.badInput(ref.key() + " has no file '" + file + "' (files: "

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modeldepot.api.ModelDepot;
 import dev.modeldepot.cli.CheckModelsCommand;
 import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.DownloadCommand;
 import dev.modeldepot.core.Json;
+import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.HubStandIn;
 import dev.modeldepot.testing.Run;
@@ -86,6 +88,23 @@ class HfSourceTest {
 
     JsonNode meta(String model, String variant) throws Exception {
         return Json.MAPPER.readTree(dir.resolve("store/meta/" + model + "/" + variant + ".json").toFile());
+    }
+
+    @Test
+    void theQueueOfTheServiceAndDashboardInstallsASourceNeverResolvedHereThenPathFindsItsFiles() throws Exception {
+        Map<String, String> env = env();
+        try (ModelDepot depot = ModelDepot.builder().registry(dir.resolve("registry.json")).cacheDir(dir.resolve("store")).env(env).build()) {
+            // What DownloadService's queue runs for an entry (the dashboard queues through it too).
+            depot.installer().install("tiny:q4", null, new Cancellation());
+            assertTrue(depot.status("tiny:q4").ready(), "resolved online and installed");
+        }
+        dev.modeldepot.cli.ModelStoreCommand cmd = new dev.modeldepot.cli.ModelStoreCommand();
+        cmd.common = new CommonOptions();
+        cmd.common.env = env;
+        Run path = Run.of(cmd, "--registry", dir.resolve("registry.json").toString(), "--cache-dir", dir.resolve("store").toString(),
+                "path", "tiny:q4", "--file", "tiny.Q4_K_M.gguf");
+        assertEquals(0, path.exitCode(), path.err());
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(Path.of(path.out().strip()))), path.out());
     }
 
     @Test
