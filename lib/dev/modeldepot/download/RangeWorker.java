@@ -4,11 +4,9 @@ import dev.modeldepot.download.FetchException.Kind;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,25 +18,23 @@ import java.util.regex.Pattern;
 final class RangeWorker implements Runnable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
     private final Transfer t;
+    /** This attempt's own record: a later attempt has its own, never this one. */
+    private final Transfer.Attempt a;
     /** Where this worker's current request went (the resolved link), for messages. */
     private URI uri;
-    // This attempt's own objects: a later attempt replaces the Transfer's, never these.
     private final AtomicBoolean stop;
-    private final AtomicReference<Throwable> fatal;
     private final Segments segments;
-    private final FileChannel channel;
     private final boolean single;
     /** New bytes the current request has written (what the retry budget weighs). */
-    private volatile long got; // written by the client's thread (SegmentWriter), read here
+    private volatile long got; // written by the body's pump thread (SegmentWriter), read here
 
-    RangeWorker(Transfer transfer) {
+    RangeWorker(Transfer transfer, Transfer.Attempt attempt) {
         this.t = transfer;
+        this.a = attempt;
         this.uri = transfer.link.start();
-        this.stop = transfer.stop;
-        this.fatal = transfer.fatal;
-        this.segments = transfer.segments;
-        this.channel = transfer.channel;
-        this.single = transfer.single;
+        this.stop = attempt.stop();
+        this.segments = attempt.segments();
+        this.single = attempt.single();
     }
 
     private boolean stopped() {
@@ -46,7 +42,7 @@ final class RangeWorker implements Runnable {
     }
 
     private void fail(Throwable e) {
-        fatal.compareAndSet(null, e);
+        a.fatal().compareAndSet(null, e);
         stop.set(true);
     }
 
@@ -55,7 +51,7 @@ final class RangeWorker implements Runnable {
         while (!stopped()) {
             Integer i = segments.take();
             if (i == null) {
-                if (segments.allDone() || t.active.get() == 0) {
+                if (segments.allDone() || a.active().get() == 0) {
                     return;
                 }
                 sleep(20); // another worker may still put a failed range back
@@ -64,7 +60,7 @@ final class RangeWorker implements Runnable {
             if (segments.complete(i)) {
                 continue;
             }
-            t.active.incrementAndGet();
+            a.active().incrementAndGet();
             try {
                 fetch(i);
             } catch (FetchException e) {
@@ -94,7 +90,7 @@ final class RangeWorker implements Runnable {
                 fail(e);
                 return;
             } finally {
-                t.active.decrementAndGet();
+                a.active().decrementAndGet();
             }
         }
     }
@@ -106,7 +102,7 @@ final class RangeWorker implements Runnable {
         Map<String, String> headers = new LinkedHashMap<>();
         if (!single) {
             headers.put("Range", "bytes=" + from + "-" + (s.end(i) - 1));
-            String validator = t.ifRangeValidator();
+            String validator = a.ifRangeValidator();
             if (validator != null) {
                 headers.put("If-Range", validator);
             }
@@ -137,17 +133,17 @@ final class RangeWorker implements Runnable {
             if (!m.matches() || number(m.group(1)) != from || number(m.group(2)) > to || number(m.group(2)) < from) {
                 throw new FetchException(Kind.RETRY, "server answered bytes " + reply.header("Content-Range").orElse("(no Content-Range)") + " to a request for bytes " + from + "-" + to);
             }
-            if (!m.group(3).equals("*") && number(m.group(3)) != t.size) {
-                throw new FetchException(Kind.CHANGED, "the file's size on the server changed from " + t.size + " to " + m.group(3) + " bytes");
+            if (!m.group(3).equals("*") && number(m.group(3)) != a.size()) {
+                throw new FetchException(Kind.CHANGED, "the file's size on the server changed from " + a.size() + " to " + m.group(3) + " bytes");
             }
-            if (etag != null && t.etag != null && !etag.equals(t.etag)) {
-                throw new FetchException(Kind.CHANGED, "the file changed on the server (ETag " + t.etag + " became " + etag + ")");
+            if (etag != null && a.etag() != null && !etag.equals(a.etag())) {
+                throw new FetchException(Kind.CHANGED, "the file changed on the server (ETag " + a.etag() + " became " + etag + ")");
             }
             return;
         }
         if (status == 200) {
-            boolean changed = (etag != null && t.etag != null && !etag.equals(t.etag))
-                    || (t.etag == null && t.lastModified != null && !t.lastModified.equals(reply.header("Last-Modified").orElse(t.lastModified)));
+            boolean changed = (etag != null && a.etag() != null && !etag.equals(a.etag()))
+                    || (a.etag() == null && a.lastModified() != null && !a.lastModified().equals(reply.header("Last-Modified").orElse(a.lastModified())));
             throw new FetchException(changed ? Kind.CHANGED : Kind.NO_RANGES,
                     changed ? "the file changed on the server" : "the server sent the whole file to a ranged request");
         }
@@ -185,9 +181,9 @@ final class RangeWorker implements Runnable {
         Segments s = segments;
         long stallNanos = Math.max(1, t.settings.stallTimeout().toMillis()) * 1_000_000;
         long poll = Math.min(250, Math.max(1, t.settings.stallTimeout().toMillis()));
-        SpeedFloor floor = new SpeedFloor(SpeedFloor.effective(t.settings.limits().minSpeed(), t.settings.limitRate(), t.connections),
+        SpeedFloor floor = new SpeedFloor(SpeedFloor.effective(t.settings.limits().minSpeed(), t.settings.limitRate(), a.connections()),
                 t.settings.limits().minSpeedTime(), System.nanoTime());
-        body.start(new SegmentWriter(i), t.throttle.limited());
+        body.start(new SegmentWriter(i), a.throttle().limited());
         while (true) {
             BodySink.State state;
             try {
@@ -242,8 +238,8 @@ final class RangeWorker implements Runnable {
                 b.limit(b.position() + (int) room);
             }
             int n = b.remaining();
-            t.limit.check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
-            t.settings.writer().write(channel, b, pos);
+            a.limit().check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
+            t.settings.writer().write(a.channel(), b, pos);
             s.advance(i, n);
             t.fetched.addAndGet(n);
             got += n;
@@ -254,7 +250,7 @@ final class RangeWorker implements Runnable {
         public long pauseNanos() {
             long n = unpaid;
             unpaid = 0;
-            return t.throttle.reserve(n);
+            return a.throttle().reserve(n);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.Redact;
 import dev.modeldepot.core.Sizes;
 import dev.modeldepot.core.SpeedMeter;
+import dev.modeldepot.core.Threads;
 import dev.modeldepot.download.FetchException.Kind;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,25 +40,33 @@ final class Transfer {
     final ResolvedLink link;
     final AtomicLong fetched;
     final RetryBudget budget;
-    final AtomicInteger active = new AtomicInteger();
     private final URI url;
     private final Cancellation cancel;
     private final Path part;
     private final Path stateFile;
-    /** Replaced for every attempt, so a straggling worker of an earlier attempt stays stopped. */
-    volatile AtomicReference<Throwable> fatal = new AtomicReference<>();
-    volatile AtomicBoolean stop = new AtomicBoolean();
+    /**
+     * What one attempt's workers share, fixed when the attempt starts: a worker reads only its
+     * own attempt's record, so a straggler of an earlier attempt can never act on a later one.
+     */
+    record Attempt(boolean single, long size, String etag, String lastModified, Segments segments, FileChannel channel,
+                   BodyLimit limit, int connections, Throttle throttle, AtomicBoolean stop, AtomicReference<Throwable> fatal,
+                   AtomicInteger active) {
+        /** If-Range takes a strong ETag or a date; a weak ETag cannot be used, so then the date. */
+        String ifRangeValidator() {
+            if (etag != null && !etag.startsWith("W/")) {
+                return etag;
+            }
+            return lastModified;
+        }
 
-    // Set per attempt, read by workers.
-    volatile boolean single;
-    volatile long size;
-    volatile String etag;
-    volatile String lastModified;
-    volatile Segments segments;
-    volatile FileChannel channel;
-    volatile BodyLimit limit;
-    volatile int connections;
-    Throttle throttle;
+        /** The total progress shows: the server's size, else the expected one (so bytes never pass it). */
+        long shownTotal(DownloadRequest request) {
+            return size >= 0 ? size : request.expectedSize();
+        }
+    }
+
+    /** The attempt running or last run (null before the first): for the state file and the outcome. */
+    private volatile Attempt current;
 
     Transfer(DownloadRequest request, URI url, DownloadSettings settings, DownloadListener listener, Cancellation cancel,
              Path part, Path stateFile, AtomicLong fetched) {
@@ -77,7 +87,7 @@ final class Transfer {
         try {
             return attempts();
         } catch (FetchException | RuntimeException e) {
-            if (single) {
+            if (current != null && current.single()) {
                 discard(); // a stream without ranges can never be resumed: keep nothing
             }
             throw e;
@@ -92,8 +102,10 @@ final class Transfer {
             try {
                 return attempt(forceSingle);
             } catch (FetchException e) {
+                Attempt last = current;
+                boolean single = last != null && last.single();
                 if (e.kind == Kind.RETRY && single) {
-                    attempt = budget.streamFailed(segments == null ? 0 : segments.bytesDone());
+                    attempt = budget.streamFailed(last.segments().bytesDone());
                 }
                 boolean again = switch (e.kind) {
                     case NO_RANGES -> !forceSingle;
@@ -123,8 +135,6 @@ final class Transfer {
     }
 
     private Outcome attempt(boolean forceSingle) throws FetchException, InterruptedException, IOException {
-        stop = new AtomicBoolean();
-        fatal = new AtomicReference<>();
         PartialState state = PartialState.load(stateFile);
         // A partial belongs to its target and expected SHA-256: from another URL it may still be resumed, once checked.
         boolean otherUrl = state != null && !state.urlHash().equals(PartialState.hash(url.toString()));
@@ -132,10 +142,9 @@ final class Transfer {
             state = null;
         }
         Probe.Remote remote = Probe.run(this, url, forceSingle, cancel);
-        limit = BodyLimit.of(request.expectedSize(), remote.size(), settings.limits(), part);
-        size = remote.size();
-        etag = remote.etag();
-        lastModified = remote.lastModified();
+        long size = remote.size();
+        String etag = remote.etag();
+        String lastModified = remote.lastModified();
         boolean ranges = remote.ranges();
         if (request.expectedSize() >= 0 && size >= 0 && size != request.expectedSize()) {
             throw new FetchException(Kind.MISMATCH, "the server has " + size + " bytes for " + request.label() + " but " + request.expectedSize() + " were expected");
@@ -156,76 +165,76 @@ final class Transfer {
         if (state == null) {
             discard();
         }
-        single = !ranges;
+        boolean single = !ranges;
         int conns = single ? 1 : settings.connectionsFor(size);
-        connections = conns;
         long segmentSize = state != null ? state.segmentSize() : settings.segmentSizeFor(size, conns);
-        segments = single ? new Segments(size, size < 0 ? Long.MAX_VALUE : Math.max(1, size), List.of())
+        Segments segments = single ? new Segments(size, size < 0 ? Long.MAX_VALUE : Math.max(1, size), List.of())
                 : new Segments(size, segmentSize, state == null ? List.of() : state.completed());
-        checkFreeSpace();
-        throttle = new Throttle(settings.limitRate());
+        checkFreeSpace(size, segments);
         requireOwnPartial(part);
         // NOFOLLOW_LINKS: a link planted after the check still cannot redirect the writes.
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            channel = ch;
+            Attempt a = new Attempt(single, size, etag, lastModified, segments, ch,
+                    BodyLimit.of(request.expectedSize(), size, settings.limits(), part), conns, new Throttle(settings.limitRate()),
+                    new AtomicBoolean(), new AtomicReference<>(), new AtomicInteger());
+            current = a;
             if (size > 0 && ch.size() < size) {
                 settings.writer().write(ch, ByteBuffer.wrap(new byte[1]), size - 1); // sparse preallocation
             }
             saveState(null);
-            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), shownTotal(), conns));
+            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), a.shownTotal(request), conns));
             PrefixHasher hasher = new PrefixHasher(ch, segments);
-            List<Thread> threads = new ArrayList<>();
-            threads.add(thread(hasher, "hash " + request.label()));
-            AtomicBoolean stopped = stop;
-            threads.add(thread(() -> flushWhileRunning(ch, stopped), "flush " + request.label()));
+            ThreadFactory threads = Threads.daemon("download " + request.label());
+            List<Thread> started = new ArrayList<>();
+            started.add(threads.newThread(hasher));
+            started.add(threads.newThread(() -> flushWhileRunning(ch, a.stop())));
             for (int c = 0; c < conns; c++) {
-                threads.add(thread(new RangeWorker(this), "download " + request.label() + " #" + c));
+                started.add(threads.newThread(new RangeWorker(this, a)));
             }
-            threads.forEach(Thread::start);
+            started.forEach(Thread::start);
             try {
-                supervise(hasher);
+                supervise(a, hasher);
             } finally {
                 // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
-                stop.set(true);
+                a.stop().set(true);
                 hasher.stop();
-                for (Thread th : threads) {
+                for (Thread th : started) {
                     th.join(5000);
                 }
             }
             ch.force(true);
             long finalSize = size >= 0 ? size : segments.bytesDone();
             return new Outcome(finalSize, hasher.hex(), etag, lastModified);
-        } finally {
-            channel = null;
         }
     }
 
-    private void supervise(PrefixHasher hasher) throws IOException, InterruptedException {
+    private void supervise(Attempt a, PrefixHasher hasher) throws IOException, InterruptedException {
+        Segments segments = a.segments();
         SpeedMeter meter = new SpeedMeter(settings.clock(), 5000);
         long lastSave = System.nanoTime();
         long lastProgress = 0;
         while (true) {
             Thread.sleep(50);
             if (cancel.isCancelled() || settings.limits().millisLeft(settings.clock().instant()) == 0) {
-                stop.set(true);
+                a.stop().set(true);
                 saveState(hasher);
-                Sleeper.checkStop(cancel, settings.limits(), settings.clock(), request.label(), single
+                Sleeper.checkStop(cancel, settings.limits(), settings.clock(), request.label(), a.single()
                         ? "nothing kept (the server cannot resume)"
                         : Sizes.human(segments.bytesDone()) + " kept; run the same command again to resume");
             }
-            Throwable f = fatal.get();
+            Throwable f = a.fatal().get();
             if (f == null && hasher.failure() != null) {
                 f = hasher.failure();
             }
             if (f != null) {
-                stop.set(true);
+                a.stop().set(true);
                 saveQuietly(hasher);
                 if (f instanceof FetchException fe) {
                     throw fe;
                 }
                 if (f instanceof IOException io) {
-                    throw diskTrouble(io);
+                    throw diskTrouble(io, segments);
                 }
                 throw f instanceof RuntimeException r ? r : new IllegalStateException(f);
             }
@@ -237,7 +246,8 @@ final class Transfer {
                 lastProgress = now;
                 long bytes = segments.bytesDone();
                 double speed = meter.sample(bytes);
-                listener.onEvent(new DownloadEvent.Progress(request.label(), bytes, shownTotal(), speed, SpeedMeter.eta(bytes, shownTotal(), speed)));
+                long total = a.shownTotal(request);
+                listener.onEvent(new DownloadEvent.Progress(request.label(), bytes, total, speed, SpeedMeter.eta(bytes, total, speed)));
             }
             if (now - lastSave >= SAVE_EVERY_MILLIS * 1_000_000) {
                 lastSave = now;
@@ -247,7 +257,7 @@ final class Transfer {
     }
 
     /** Disk full or a write error: stop cleanly, keep the partial, say where and how much room. */
-    private DepotException diskTrouble(IOException e) {
+    private DepotException diskTrouble(IOException e, Segments segments) {
         String m = HttpFetcher.describe(e);
         if (m.contains("No space left") || m.contains("not enough space") || m.contains("Disk quota")) {
             return DepotException.failed("the disk is full writing " + part + " (" + Sizes.human(FreeSpace.usable(part)) + " free); "
@@ -256,7 +266,7 @@ final class Transfer {
         return DepotException.failed("cannot write " + part + ": " + m + "; partial kept", e);
     }
 
-    private void checkFreeSpace() {
+    private void checkFreeSpace(long size, Segments segments) {
         if (!settings.checkFreeSpace() || size < 0) {
             return;
         }
@@ -266,19 +276,6 @@ final class Transfer {
             throw DepotException.failed("not enough free space in " + part.getParent() + ": " + request.label() + " needs "
                     + Sizes.human(needed) + " more but " + Sizes.human(free) + " is free (use --force to try anyway)");
         }
-    }
-
-    /** The total progress shows: the server's size, else the expected one (so bytes never pass it). */
-    private long shownTotal() {
-        return size >= 0 ? size : request.expectedSize();
-    }
-
-    /** If-Range takes a strong ETag or a date; a weak ETag cannot be used, so then the date. */
-    String ifRangeValidator() {
-        if (etag != null && !etag.startsWith("W/")) {
-            return etag;
-        }
-        return lastModified;
     }
 
     /**
@@ -300,26 +297,21 @@ final class Transfer {
         }
     }
 
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true); // never keeps the JVM alive after Ctrl-C
-        return t;
-    }
-
-
     /** Bytes on disk at the last save: a save that would say the same again is skipped. */
     private long savedBytes = -1;
 
     private void saveState(PrefixHasher hasher) throws IOException {
-        if (single) {
+        Attempt a = current;
+        if (a == null || a.single()) {
             return; // a single stream cannot be resumed, so there is nothing worth saving
         }
+        Segments segments = a.segments();
         long bytes = segments.bytesDone();
         if (bytes == savedBytes && Files.exists(stateFile)) {
             return;
         }
         savedBytes = bytes;
-        new PartialState(PartialState.VERSION, Redact.url(url), PartialState.hash(url.toString()), size, etag, lastModified,
+        new PartialState(PartialState.VERSION, Redact.url(url), PartialState.hash(url.toString()), a.size(), a.etag(), a.lastModified(),
                 segments.segmentSize, segments.completedRanges(), hasher == null ? 0 : hasher.hashed(), request.sha256()).save(stateFile);
     }
 
