@@ -41,8 +41,16 @@ class InstallCommandsCommand implements Callable<Integer> {
     @Option(names = "--uninstall", description = "Remove the launchers and the archive again.")
     boolean uninstall;
 
-    /** Tests pass the classpath that holds ModelDepotCommands; normally it is this JVM's own. */
-    String classPath = System.getProperty("java.class.path");
+    /**
+     * Tests pass the classpath that holds ModelDepotCommands; normally it is this JVM's own, made
+     * absolute so the launchers work from any folder.
+     */
+    String classPath = absolute(System.getProperty("java.class.path"));
+
+    static String absolute(String path) {
+        return java.util.Arrays.stream(path.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().normalize().toString()).collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -85,12 +93,17 @@ class InstallCommandsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One training run writes the archive of the classes a command loads; false when this JVM cannot. */
+    /**
+     * One training run (StartupTraining: help, a registry, a store, a status check) writes the
+     * archive of the classes the commands load; false when this JVM cannot.
+     */
     boolean record(String java, Path archive) throws IOException, InterruptedException {
         Files.deleteIfExists(archive);
-        Process p = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:disable", "-cp", classPath, MAIN,
-                "check-models", "--help").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isRegularFile(archive) && Files.size(archive) > 0;
+        Process p = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:disable", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", classPath, StartupTraining.class.getName())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // The archive counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
+        return p.waitFor(120, TimeUnit.SECONDS) && Files.isRegularFile(archive) && Files.size(archive) > 0;
     }
 
     String launcher(String java, String name, Path archive) {

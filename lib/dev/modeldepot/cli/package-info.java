@@ -33,6 +33,7 @@
 //SOURCES Repairs.java
 //SOURCES ServeCommand.java
 //SOURCES SourceOptions.java
+//SOURCES StartupTraining.java
 //SOURCES StoreJobs.java
 //SOURCES SumsGenerator.java
 //SOURCES VerifyCommand.java

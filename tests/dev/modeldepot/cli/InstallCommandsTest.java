@@ -45,5 +45,8 @@ class InstallCommandsTest {
         assertTrue(text.startsWith("#!/bin/sh\n" + InstallCommandsCommand.MARK + "\n"), text);
         assertTrue(text.contains("-XX:SharedArchiveFile=/bin/.model-depot.jsa"), text);
         assertTrue(text.contains("-cp '/a b/x.jar:/c'\\''d/y.jar' ModelDepotCommands check-models \"$@\""), text);
+        assertEquals(Path.of("lib/x.jar").toAbsolutePath() + java.io.File.pathSeparator + "/abs/y.jar",
+                InstallCommandsCommand.absolute("lib/x.jar" + java.io.File.pathSeparator + "/abs/y.jar"),
+                "a launcher works from any folder, so its classpath is absolute");
     }
 }

@@ -107,6 +107,7 @@ class DamagedLinkTest {
         assertEquals(1, v.exitCode(), v.out() + v.err());
         JsonNode f = Json.MAPPER.readTree(v.out()).at("/files/0");
         assertEquals("DAMAGED_LINK", f.get("verdict").asText());
+        assertEquals("damaged link", f.get("state").asText(), "the state word of check-models (docs/json.md): " + f);
         assertTrue(f.get("detail").asText().contains(why), f.toString());
         assertEquals(1, Json.MAPPER.readTree(v.out()).at("/summary/damagedLinks").asInt());
         Run human = verify("alpha:q4");
