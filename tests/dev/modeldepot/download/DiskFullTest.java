@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (partial kept, exit 1) when it fills up mid-way. Uses a real 4 MB tmpfs where the test may
  * mount one (root), and always also a writer that fails like a full disk does.
  */
+@ExtendWith(StartedOrigins.class)
 class DiskFullTest {
     static final int MB = 1 << 20;
     @TempDir
@@ -34,7 +37,6 @@ class DiskFullTest {
 
     @BeforeEach
     void start() throws Exception {
-        origin = FaultOrigin.start();
         small = Files.createDirectories(dir.resolve("small"));
         try {
             Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()).redirectErrorStream(true).start();
@@ -49,7 +51,6 @@ class DiskFullTest {
 
     @AfterEach
     void stop() throws Exception {
-        origin.close();
         if (mounted) {
             new ProcessBuilder("umount", small.toString()).start().waitFor(10, TimeUnit.SECONDS);
         }

@@ -10,6 +10,7 @@ import dev.modeldepot.cli.DownloadCommand;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +18,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command end to end in-process: JSON Lines shape, registry layout, refusals, exit codes. */
+@ExtendWith(StartedOrigins.class)
 class DownloadCommandTest {
     static final int MB = 1 << 20;
     @TempDir
@@ -33,7 +35,6 @@ class DownloadCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        origin = FaultOrigin.start();
         origin.serve("/w.gguf", weights);
         origin.serve("/mmproj.gguf", mmproj);
         String registry = """
@@ -44,11 +45,6 @@ class DownloadCommandTest {
                 """.formatted(origin.url("/w.gguf"), weights.length, FaultOrigin.sha256(weights),
                 origin.url("/mmproj.gguf"), mmproj.length, FaultOrigin.sha256(mmproj));
         Files.writeString(dir.resolve("registry.json"), registry);
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
     }
 
     Run run(Map<String, String> env, String... args) {

@@ -9,33 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The failures PEERS.md lists, each against a real origin that injects it. */
+@ExtendWith(StartedOrigins.class)
 class EngineFaultsTest {
     static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     static DownloadSettings settings() {
         return DownloadSettings.defaults(Map.of()).toBuilder().retries(4).stallTimeout(Duration.ofSeconds(2)).segmentSize(MB).build();

@@ -8,32 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 10, High 1: a body that never ends, or brings more than expected, stops at the expected size. */
+@ExtendWith(StartedOrigins.class)
 class HostileBodyTest {
     static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     DownloadRequest request(String path, long size) {
         return new DownloadRequest("f.bin", origin.url(path), List.of(), size, null, dir.resolve("f.bin"), null);

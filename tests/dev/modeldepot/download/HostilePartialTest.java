@@ -9,17 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A partial file is written in place: a link planted at its name must never redirect those writes. */
+@ExtendWith(StartedOrigins.class)
 class HostilePartialTest {
     static final int MB = 1 << 20;
     @TempDir
@@ -34,7 +36,6 @@ class HostilePartialTest {
 
     @BeforeEach
     void start() throws Exception {
-        origin = FaultOrigin.start();
         res = origin.serve("/f", body);
         Arrays.fill(foreignBytes, (byte) 'F');
         foreign = dir.resolve("foreign.bin");
@@ -45,11 +46,6 @@ class HostilePartialTest {
         // A resumable state, so the engine keeps (and would write into) whatever sits at the partial's name.
         new PartialState(1, "x", PartialState.hash(origin.url("/f").toString()), body.length, res.etag(), null, MB,
                 List.of(new long[] {0, MB}), 0).save(paths.state());
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
     }
 
     private void assertRefusedAndForeignUntouched() throws Exception {

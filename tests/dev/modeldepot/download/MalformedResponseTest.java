@@ -15,6 +15,7 @@ import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.RawOrigin;
 import dev.modeldepot.testing.Requires;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.testing.StartedOrigins;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,32 +26,22 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, low items: redirects and headers a hostile server sends. Each is one sentence, exit 1,
  * a failed event, no retries of what will not change, and nothing left behind (not even the lock).
  */
+@ExtendWith(StartedOrigins.class)
 class MalformedResponseTest {
     static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     DepotException refused(URI url) throws Exception {
         DownloadRequest req = new DownloadRequest("f.bin", url, List.of(), -1, null, dir.resolve("out/f.bin"), null);

@@ -8,15 +8,15 @@ import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.DownloadCommand;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,21 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches --json, stderr or the .part.json a resume reads (the service's side is in
  * HostileOriginServiceTest).
  */
+@ExtendWith(StartedOrigins.class)
 class RedactionEverywhereTest {
     static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     @Test
     void jsonStderrAndStateFileCarryNoSecret() throws Exception {

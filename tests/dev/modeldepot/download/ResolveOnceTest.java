@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * signed URL on a second "CDN" host. The Hub is asked once per file, however many ranges the
  * file takes; again only when the CDN refuses the link; the token never reaches the CDN.
  */
+@ExtendWith(StartedOrigins.class)
 class ResolveOnceTest {
     static final int MB = 1 << 20;
     static final String RESOLVE = "/org/model/resolve/main/model.bin";
@@ -31,18 +32,6 @@ class ResolveOnceTest {
     FaultOrigin hub;
     FaultOrigin cdn;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = FaultOrigin.start();
-        cdn = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        cdn.close();
-    }
 
     private byte[] publish(int size) {
         byte[] body = FaultOrigin.randomBytes(size, size);

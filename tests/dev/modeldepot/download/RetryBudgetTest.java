@@ -7,15 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,22 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * download finish gets a bounded number of attempts, a minimum speed, a deadline; a cancel ends
  * any wait within a second.
  */
+@ExtendWith(StartedOrigins.class)
 class RetryBudgetTest {
     static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     DownloadSettings settings(int retries) {
         return EngineFaultsTest.settings().toBuilder().retries(retries).build();

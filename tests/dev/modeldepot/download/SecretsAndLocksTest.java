@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modeldepot.core.DepotException;
 import dev.modeldepot.core.ExitCode;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tokens go only where they belong and are never written anywhere; one downloader per target. */
+@ExtendWith(StartedOrigins.class)
 class SecretsAndLocksTest {
     static final int MB = 1 << 20;
     static final String TOKEN = "hf_SecretTokenValue123456";
@@ -30,16 +31,6 @@ class SecretsAndLocksTest {
     Path dir;
     FaultOrigin origin;
     Events events = new Events();
-
-    @BeforeEach
-    void start() throws Exception {
-        origin = FaultOrigin.start();
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
-    }
 
     @Test
     void crossHostRedirectDropsAuthorizationAndCustomHeaders() throws Exception {

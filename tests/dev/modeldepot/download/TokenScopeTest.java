@@ -9,20 +9,22 @@ import dev.modeldepot.cli.CommonOptions;
 import dev.modeldepot.cli.DownloadCommand;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, High 2: a user's token and headers go only to the host the user named, never to a
  * registry's mirror or file host. "127.0.0.1" and "localhost" are two hosts of one test origin.
  */
+@ExtendWith(StartedOrigins.class)
 class TokenScopeTest {
     static final int MB = 1 << 20;
     @TempDir
@@ -32,13 +34,7 @@ class TokenScopeTest {
 
     @BeforeEach
     void start() throws Exception {
-        origin = FaultOrigin.start();
         origin.serve("/mirror/f", body);
-    }
-
-    @AfterEach
-    void stop() {
-        origin.close();
     }
 
     DownloadRequest withMirror() {

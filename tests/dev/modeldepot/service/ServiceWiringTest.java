@@ -20,6 +20,7 @@ import dev.modeldepot.queue.VariantInstaller;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
 import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,9 +33,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Face cache tree built here with huggingface_hub's layout.
  * m:a = x.gguf; m:b = x.gguf (shared) + y.gguf; m:c = z.gguf (1.5 MB); m:u = n.txt (no sha256).
  */
+@ExtendWith(StartedOrigins.class)
 class ServiceWiringTest {
     private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
@@ -56,7 +58,6 @@ class ServiceWiringTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        origin = FaultOrigin.start();
         root = dir.resolve("store");
         hub = dir.resolve("hf/hub");
         content.put("x.gguf", FaultOrigin.randomBytes(300_000, 1));
@@ -73,11 +74,6 @@ class ServiceWiringTest {
         doc.put("schemaVersion", 1);
         doc.put("models", List.of(m));
         registry = RegistryLoader.parse(Json.pretty(doc), "test");
-    }
-
-    @AfterEach
-    void tearDown() {
-        origin.close();
     }
 
     private Map<String, Object> variant(String id, boolean isDefault, String... files) {

@@ -36,9 +36,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,18 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BundleTest {
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
     Path target;
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         target = tmp.resolve("target-store");
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     private Run store(Path storeRoot, String... args) {

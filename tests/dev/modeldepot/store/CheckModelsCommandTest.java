@@ -15,25 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckModelsCommandTest {
     @TempDir
     Path tmp;
-    Fixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     private Run check(String... args) {
         return check(null, args);

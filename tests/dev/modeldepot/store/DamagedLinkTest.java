@@ -20,9 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +33,10 @@ class DamagedLinkTest {
 
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
     Path readable;
     Path blob;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
 
     private void install(ModelStore store) {
         store.install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), null);

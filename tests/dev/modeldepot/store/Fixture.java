@@ -14,7 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A small registry served by a real loopback origin:
@@ -22,20 +26,36 @@ import org.apache.commons.codec.digest.DigestUtils;
  * mmproj.gguf; beta:fp16 = beta.safetensors + notes.txt (no sha256: unverifiable);
  * profile "minimal" = alpha. {@code v2} changes alpha-q4.gguf's bytes, so a stored copy is outdated.
  */
-final class Fixture implements AutoCloseable {
-    final Path dir;
-    final Origin origin;
+final class Fixture implements BeforeEachCallback, AfterEachCallback {
+    private final Supplier<Path> where;
+    Path dir;
+    Origin origin;
     final Map<String, byte[]> content = new LinkedHashMap<>();
-    final Path registryFile;
-    final Path registryV2;
-    final Path storeRoot;
-    final Path noHfCache;
+    Path registryFile;
+    Path registryV2;
+    Path storeRoot;
+    Path noHfCache;
 
-    Fixture(Path dir) throws IOException {
-        this.dir = dir;
-        this.origin = new Origin();
-        this.storeRoot = dir.resolve("store");
-        this.noHfCache = dir.resolve("no-hf-cache");
+    private Fixture(Supplier<Path> where) {
+        this.where = where;
+    }
+
+    /**
+     * {@code @RegisterExtension final Fixture fx = Fixture.in(() -> tmp);}: a fresh origin and
+     * registry in the test's {@code @TempDir} before each test (and before its {@code @BeforeEach}
+     * methods), the origin closed after it.
+     */
+    static Fixture in(Supplier<Path> tempDir) {
+        return new Fixture(tempDir);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = where.get();
+        origin = new Origin();
+        storeRoot = dir.resolve("store");
+        noHfCache = dir.resolve("no-hf-cache");
+        content.clear();
         content.put("alpha-q4.gguf", bytes(300_000, 1));
         content.put("alpha-q8.gguf", bytes(400_000, 2));
         content.put("mmproj.gguf", bytes(100_000, 3));
@@ -44,6 +64,11 @@ final class Fixture implements AutoCloseable {
         content.put("alpha-q4-v2.gguf", bytes(300_000, 6));
         registryFile = write("registry.json", false);
         registryV2 = write("registry-v2.json", true);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        origin.close();
     }
 
     static byte[] bytes(int size, long seed) {
@@ -131,10 +156,5 @@ final class Fixture implements AutoCloseable {
         }
         f.put("role", role);
         return f;
-    }
-
-    @Override
-    public void close() {
-        origin.close();
     }
 }

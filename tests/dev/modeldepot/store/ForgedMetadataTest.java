@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,17 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ForgedMetadataTest {
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         fx.store().install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), "photos");
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     private Run run(String... args) {

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.codec.digest.DigestUtils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reuse of a huggingface_hub cache built with its documented layout; the cache must not change at all. */
@@ -32,12 +32,12 @@ class HfCacheReuseTest {
 
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
     Path hub;
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         hub = tmp.resolve("hf/hub");
         Path repo = hub.resolve("models--acme--alpha-gguf");
         Files.createDirectories(repo.resolve("blobs"));
@@ -57,11 +57,6 @@ class HfCacheReuseTest {
         // A small git file: blob named by its git sha1.
         Files.writeString(repo.resolve("blobs/" + "a".repeat(40)), "{}");
         Files.createSymbolicLink(repo.resolve("snapshots").resolve(COMMIT).resolve("config.json"), Path.of("../../blobs/" + "a".repeat(40)));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     @Test

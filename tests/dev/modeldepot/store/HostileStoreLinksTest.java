@@ -14,33 +14,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Symbolic links planted inside the store must never let a write, link or delete reach outside it. */
 class HostileStoreLinksTest {
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
     Path foreign;
     byte[] foreignWeights = "someone else's weights".getBytes();
     byte[] unrelated = "an unrelated file".getBytes();
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         foreign = Files.createDirectories(tmp.resolve("foreign"));
         Files.createDirectories(foreign.resolve("q4"));
         Files.write(foreign.resolve("q4/alpha-q4.gguf"), foreignWeights);
         Files.write(foreign.resolve("q4/unrelated.txt"), unrelated);
         fx.store().install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), null);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     private Run run(String... args) {

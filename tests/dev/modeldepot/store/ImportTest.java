@@ -13,26 +13,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImportTest {
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
     Path usb;
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         usb = Files.createDirectories(tmp.resolve("usb"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     private Run run(String... args) {

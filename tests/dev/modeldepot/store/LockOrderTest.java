@@ -19,26 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One lock per blob, and no blocking wait while the store lock is held. */
 class LockOrderTest {
     @TempDir
     Path tmp;
-    Fixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     @Test
     void pruneDoesNotWaitForAVariantItCannotRebuildNow() throws Exception {

@@ -11,26 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A store opened once and asked again and again, as the service and the dashboard do. */
 class LongRunningStoreTest {
     @TempDir
     Path tmp;
-    Fixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     @Test
     void aThousandListingsOverOneDamagedDocumentGiveOneWarning() throws Exception {

@@ -17,25 +17,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreCommandTest {
     @TempDir
     Path tmp;
-    Fixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     private Run run(Map<String, String> extraEnv, String... args) {
         ModelStoreCommand cmd = new ModelStoreCommand();

@@ -19,25 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
     @TempDir
     Path tmp;
-    Fixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new Fixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-    }
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     private Path install(ModelStore store, String key, String app) throws Exception {
         return store.install(fx.ref(key), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), app);

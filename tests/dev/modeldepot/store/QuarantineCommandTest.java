@@ -17,31 +17,26 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Quarantine is visible: listed, counted by du, cleared on demand, and pruned after 7 days. */
 class QuarantineCommandTest {
     @TempDir
     Path tmp;
-    Fixture fx;
+    @RegisterExtension
+    final Fixture fx = Fixture.in(() -> tmp);
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = new Fixture(tmp);
         Path q = fx.store().layout().quarantine();
         Path old = Files.write(tmp.resolve("old.gguf"), new byte[30_000]);
         Path fresh = Files.write(tmp.resolve("fresh.gguf"), new byte[20_000]);
         new Quarantine(q, Clock.fixed(Instant.now().minus(Duration.ofDays(8)), ZoneOffset.UTC))
                 .put(old, "old.gguf", Map.of("file", "alpha:q4/alpha-q4.gguf", "reason", "sha256 mismatch"));
         new Quarantine(q, Clock.systemUTC()).put(fresh, "fresh.gguf", Map.of("file", "alpha:q8/alpha-q8.gguf", "reason", "wrong size"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
     }
 
     private Run run(String... args) {

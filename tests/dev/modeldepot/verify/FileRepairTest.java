@@ -9,16 +9,18 @@ import dev.modeldepot.cli.VerifyCommand;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.ModelFiles;
 import dev.modeldepot.testing.Run;
+import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --repair of an ad-hoc --file: fetched through the engine beside it, swapped in only once verified. */
+@ExtendWith(StartedOrigins.class)
 class FileRepairTest {
     @TempDir
     Path dir;
@@ -29,18 +31,12 @@ class FileRepairTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        origin = FaultOrigin.start();
         file = ModelFiles.gguf(dir.resolve("models/m.gguf"), 200_000);
         good = Files.readAllBytes(file);
         sha = ModelFiles.sha256(file);
         origin.serve("/m.gguf", good);
         origin.serve("/other.gguf", FaultOrigin.randomBytes(good.length, 7));
         ModelFiles.flipBit(file, 150_000);
-    }
-
-    @AfterEach
-    void tearDown() {
-        origin.close();
     }
 
     private Run verify(String... args) {
