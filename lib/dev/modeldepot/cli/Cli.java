@@ -38,7 +38,7 @@ public final class Cli {
      * </ul>
      */
     static void tuneJvm() {
-        setIfUnset("sun.net.httpserver.maxReqTime", "30");
+        setIfUnset("sun.net.httpserver.maxReqTime", "10"); // a real client sends its request in milliseconds
         setIfUnset("sun.net.httpserver.maxRspTime", "60");
     }
 

@@ -64,8 +64,8 @@ public class ServeCommand implements Callable<Integer> {
         String appName = app.resolve(common);
         Path storeRoot = common.storeRoot();
         Registry registry = common.loadRegistry();
-        ServiceToken token = ServiceToken.loadOrCreate(tokenFile != null ? tokenFile.toAbsolutePath()
-                : ServiceDiscovery.serviceDir(storeRoot).resolve("token"));
+        ServiceToken token = tokenFile != null ? ServiceToken.loadOrCreate(tokenFile.toAbsolutePath())
+                : ServiceToken.loadOrCreateInOwnFolder(ServiceDiscovery.serviceDir(storeRoot).resolve("token"));
         ServiceWiring.Parts parts = ServiceWiring.create(storeRoot, registry, common.env, Clock.systemUTC(), appName, common.offline);
         DownloadQueue queue = ServiceWiring.queue(storeRoot, parts.installer(), maxActive, Clock.systemUTC());
         DownloadService service = new DownloadService(new DownloadService.Config(storeRoot, address, port), registry, queue,
@@ -84,21 +84,34 @@ public class ServeCommand implements Callable<Integer> {
         ServiceEndpoint endpoint = service.start();
         up.set(true);
         var console = common.console();
-        console.info("model-store serve: listening on " + endpoint.url() + " (store " + storeRoot + ")");
+        // The address really bound, with the real port (0 asks for a free one); from this machine, the URL to use.
+        String bound = hostAndPort(service.boundAddress());
+        console.info("model-store serve: " + (address.isLoopbackAddress()
+                ? "listening on " + endpoint.url() + " (store " + storeRoot + ")"
+                : "listening on " + bound + " (from this machine: " + endpoint.url() + "; store " + storeRoot + ")"));
         console.info("  token: " + token.file() + " (" + token.fingerprint() + (token.created() ? ", new" : "") + "); send it as "
                 + "\"Authorization: Bearer $(cat " + token.file() + ")\"");
         console.info("  queue: " + queue.stateFile() + ", at most " + maxActive + " download(s) at a time");
         if (token.tightened()) {
             console.warn("the token file was readable by others; it is owner-only now");
         }
+        if (token.folderTightened()) {
+            console.warn("the token's folder " + token.file().getParent() + " was open to others; it is owner-only (rwx------) now");
+        }
         if (!service.downloadsEnabled()) {
             console.warn("model downloads are disabled (DISABLE_MODEL_DOWNLOADS): the service only reports, and state-changing requests answer 403");
         }
         if (service.tokenForEveryEndpoint()) {
-            console.warn("listening on " + address.getHostAddress() + ", beyond this machine: every endpoint requires the token");
+            console.warn("listening on " + bound + ", beyond this machine: every endpoint requires the token");
         }
         stopped.await();
         return 0;
+    }
+
+    /** "127.0.0.1:8765", "0.0.0.0:41234", "[::]:8765". */
+    private static String hostAndPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Only IP literals (no DNS lookups) and "localhost". */

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The admin API. Checks run in a fixed order so every answer is predictable: unknown path 404,
- * wrong method 405, missing token 401, malformed request 400 (413 when too big), unknown model
- * 404, downloads disabled 403.
+ * The admin API. Checks run in a fixed order so every answer is predictable: a Host header naming
+ * neither the bound address nor localhost 421, unknown path 404, wrong method 405, missing token
+ * 401, malformed request 400 (413 when too big), unknown model 404, downloads disabled 403.
  */
 final class ApiHandler implements HttpHandler {
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}(:[A-Za-z0-9][A-Za-z0-9._-]{0,127})?");
@@ -36,13 +36,16 @@ final class ApiHandler implements HttpHandler {
     private final boolean tokenForReads;
     private final String disabledReason;
     private final Instant startedAt;
+    private final HostCheck hosts;
 
     /**
      * @param tokenForReads  true when the service listens beyond loopback: then every endpoint wants the token
      * @param disabledReason why downloads are switched off, or null when they are on
+     * @param hosts          which Host headers are answered (the DNS rebinding guard)
      */
     ApiHandler(Registry registry, DownloadQueue queue, StoreView store, ServiceToken token, boolean tokenForReads,
-               String disabledReason, Instant startedAt) {
+               String disabledReason, Instant startedAt, HostCheck hosts) {
+        this.hosts = hosts;
         this.registry = registry;
         this.queue = queue;
         this.report = new StatusReport(registry, store);
@@ -68,6 +71,11 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void route(HttpExchange ex) throws IOException {
+        // First of all: a request addressed to another name is not for us, whatever it asks (421 Misdirected Request).
+        String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
+        if (misdirected != null) {
+            throw new ApiError(421, misdirected);
+        }
         List<String> p = Exchanges.segments(ex);
         String method = ex.getRequestMethod();
         if (p.size() == 2 && p.get(0).equals("api") && p.get(1).equals("health")) {
@@ -119,7 +127,9 @@ final class ApiHandler implements HttpHandler {
         String prefix = "bearer ";
         if (header == null || header.length() <= prefix.length() || !header.regionMatches(true, 0, prefix, 0, prefix.length())
                 || !token.matches(header.substring(prefix.length()))) {
-            throw new ApiError(401, "this endpoint needs \"Authorization: Bearer <token>\" with the token from " + token.file());
+            // Never the token file's path: whoever may read it knows where it is (model-store serve prints it at start).
+            throw new ApiError(401, "this endpoint needs \"Authorization: Bearer <token>\" with the service's token "
+                    + "(the file named where model-store serve started)");
         }
     }
 

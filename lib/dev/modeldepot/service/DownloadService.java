@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The long-lived download service: the queue plus the admin API on the JDK's HTTP server, and the
@@ -24,8 +26,14 @@ import java.util.concurrent.Executors;
  * come in through the constructor (see {@link ServiceWiring}).
  */
 public final class DownloadService implements AutoCloseable {
-    /** Enough for several dashboards and scripts at once; more requests wait in the backlog. */
-    private static final int HTTP_THREADS = 8;
+    /**
+     * The JDK's server reads a request's line and headers on an executor thread, so every client
+     * that sends half a request and idles holds one thread until {@code sun.net.httpserver.maxReqTime}
+     * (set by the commands, see cli.Cli) drops it. With 8 threads, 8 such clients stalled every
+     * other request, /api/health included. Threads are made as requests come, up to this many,
+     * and end after 30 s idle, so a few dozen slow clients leave the rest answered at once.
+     */
+    private static final int HTTP_THREADS = 256;
 
     /**
      * @param bind address to listen on; anything but loopback makes every endpoint need the token
@@ -91,9 +99,13 @@ public final class DownloadService implements AutoCloseable {
             throw DepotException.failed("cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + " ("
                     + e.getMessage() + "); choose another --port");
         }
-        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, dev.modeldepot.core.Threads.daemon("http"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(HTTP_THREADS, HTTP_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                dev.modeldepot.core.Threads.daemon("http"));
+        pool.allowCoreThreadTimeOut(true);
+        httpThreads = pool;
         server.setExecutor(httpThreads);
-        server.createContext("/", new ApiHandler(registry, queue, store, token, tokenForEveryEndpoint(), disabledReason, startedAt));
+        server.createContext("/", new ApiHandler(registry, queue, store, token, tokenForEveryEndpoint(), disabledReason, startedAt,
+                new HostCheck(config.bind())));
         server.start();
         int port = server.getAddress().getPort();
         String bind = config.bind().getHostAddress();
@@ -101,6 +113,12 @@ public final class DownloadService implements AutoCloseable {
                 startedAt, Version.NUMBER, token.file().toAbsolutePath().toString());
         ServiceDiscovery.write(config.storeRoot(), endpoint);
         return endpoint;
+    }
+
+    /** The address and port the server really listens on (the real port when 0 was asked); null before start. */
+    public synchronized InetSocketAddress boundAddress() {
+        // The JDK reports a dual-stack socket bound to 0.0.0.0 as [::]: the address asked for is the one bound.
+        return server == null ? null : new InetSocketAddress(config.bind(), server.getAddress().getPort());
     }
 
     /**

@@ -26,18 +26,45 @@ import java.util.regex.Pattern;
  */
 public final class ServiceToken {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{32,256}");
 
     private final byte[] token;
     private final Path file;
     private final boolean created;
     private final boolean tightened;
+    private boolean folderTightened;
 
     private ServiceToken(String token, Path file, boolean created, boolean tightened) {
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.file = file;
         this.created = created;
         this.tightened = tightened;
+    }
+
+    /**
+     * As {@link #loadOrCreate(Path)}, and narrows the file's folder to owner-only ({@code rwx------})
+     * when others may enter or list it: for the store's own service folder, which the service owns.
+     * A folder the user chose for {@code --token-file} keeps its permissions (it may be their home).
+     */
+    public static ServiceToken loadOrCreateInOwnFolder(Path file) {
+        ServiceToken t = loadOrCreate(file);
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)
+                    && !Files.getPosixFilePermissions(dir).equals(OWNER_ONLY_DIR)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+                t.folderTightened = true;
+            }
+        } catch (IOException e) {
+            throw DepotException.failed("cannot make the token's folder " + dir + " owner-only: " + e.getMessage());
+        }
+        return t;
+    }
+
+    /** True when {@link #loadOrCreateInOwnFolder} found the folder open to others and narrowed it. */
+    public boolean folderTightened() {
+        return folderTightened;
     }
 
     /**

@@ -99,7 +99,8 @@ class ServiceUnitTest {
 
         // The handler in that mode, served on loopback only (tests never listen beyond it).
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
-        server.createContext("/", new ApiHandler(registry, queue, nothing, token, true, null, Instant.now()));
+        server.createContext("/", new ApiHandler(registry, queue, nothing, token, true, null, Instant.now(),
+                new HostCheck(InetAddress.getLoopbackAddress())));
         server.start();
         try {
             HttpClient http = HttpClient.newHttpClient();
