@@ -5,6 +5,7 @@
 //SOURCES ApiHandler.java
 //SOURCES DownloadService.java
 //SOURCES Exchanges.java
+//SOURCES HostCheck.java
 //SOURCES ServiceClient.java
 //SOURCES ServiceDiscovery.java
 //SOURCES ServiceEndpoint.java
