@@ -6,6 +6,7 @@ import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.Terminal;
 import dev.modeldepot.core.Errors;
+import dev.modeldepot.core.Threads;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Runs the dashboard on a terminal until q or Ctrl-C. The GUI thread is this one: it polls input,
@@ -74,7 +77,17 @@ public final class DashboardApp {
 
     private static void loop(Screen screen, DashboardBackend backend, Clock clock, boolean colour) throws IOException, InterruptedException {
         MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
-        DashboardController controller = new DashboardController(backend);
+        // The user's actions run here, one after another, so a service that does not answer never freezes the screen.
+        ExecutorService actions = Executors.newSingleThreadExecutor(Threads.daemon("dashboard-actions"));
+        try {
+            loop(gui, new DashboardController(backend, actions), clock, colour);
+        } finally {
+            actions.shutdownNow();
+        }
+    }
+
+    private static void loop(MultiWindowTextGUI gui, DashboardController controller, Clock clock, boolean colour)
+            throws IOException, InterruptedException {
         DashboardView view = new DashboardView(gui, controller, clock, colour);
         long nextTick = 0;
         while (!controller.quitRequested()) {

@@ -7,19 +7,37 @@ import dev.modeldepot.core.Sizes;
 import dev.modeldepot.queue.QueueSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * Turns keys and backend snapshots into the next {@link DashboardState}. Runs on the GUI thread
  * only; it never touches widgets (the view renders whatever state it holds).
+ *
+ * <p>The user's actions (download, pause/resume, cancel, verify, delete, priority) run on the
+ * {@code actions} executor, never on this thread: through a service they are HTTP calls that may
+ * wait seconds for a service that stopped answering. A key press says what is under way at once
+ * ("pausing X …"); the outcome ("paused X" or "error: …") comes back as a message the next
+ * {@link #tick()} shows.
  */
 public final class DashboardController {
     private final DashboardBackend backend;
+    private final Executor actions;
+    private final Queue<String> outcomes = new ConcurrentLinkedQueue<>();
     private DashboardState state;
     private boolean quitRequested;
 
+    /** Actions run on the calling thread: for tests and backends whose actions return at once. */
     public DashboardController(DashboardBackend backend) {
+        this(backend, Runnable::run);
+    }
+
+    /** @param actions where the user's actions run (the app gives a worker thread) */
+    public DashboardController(DashboardBackend backend, Executor actions) {
         this.backend = backend;
+        this.actions = actions;
         this.state = DashboardState.initial(backend.load(), backend.queue());
     }
 
@@ -33,11 +51,16 @@ public final class DashboardController {
 
     /** Pulls the latest snapshots; true when the screen needs a redraw. */
     public boolean tick() {
+        boolean told = false;
+        for (String outcome = outcomes.poll(); outcome != null; outcome = outcomes.poll()) {
+            state = state.withMessage(outcome);
+            told = true;
+        }
         DashboardState.Data data = backend.load();
         QueueSnapshot queue = backend.queue();
         // takenAt changes on every snapshot; only the items matter to the screen.
         if (data.equals(state.data()) && queue.items().equals(state.queue().items())) {
-            return false;
+            return told;
         }
         state = state.withData(data, queue);
         return true;
@@ -148,12 +171,12 @@ public final class DashboardController {
         // A download that failed on the network needs a retry; "repair" is for wrong bytes.
         String title = m.state() == ModelRow.State.CORRUPT ? "Repair " : "Retry ";
         return new Dialog(title + m.key(), lines, List.of(
-                new Dialog.Choice('r', "Retry", () -> act(m, "retrying", backend::download)),
-                new Dialog.Choice('x', "Delete", () -> act(m, "deleted", backend::delete))));
+                new Dialog.Choice('r', "Retry", () -> act(m, "retrying", "retrying", backend::download)),
+                new Dialog.Choice('x', "Delete", () -> act(m, "deleting", "deleted", backend::delete))));
     }
 
     void download() {
-        onSelected("queued", backend::download);
+        onSelected("queueing", "queued", backend::download);
     }
 
     /** Says which happened: a paused item resumes, anything else pauses. */
@@ -161,15 +184,15 @@ public final class DashboardController {
         ModelRow m = state.selectedModel();
         boolean paused = m != null && state.queue().items().stream()
                 .anyMatch(i -> i.key().equals(m.key()) && i.state() == dev.modeldepot.queue.ItemState.PAUSED);
-        onSelected(paused ? "resumed" : "paused", backend::pauseOrResume);
+        onSelected(paused ? "resuming" : "pausing", paused ? "resumed" : "paused", backend::pauseOrResume);
     }
 
     void cancel() {
-        onSelected("cancelled", backend::cancel);
+        onSelected("cancelling", "cancelled", backend::cancel);
     }
 
     void verify() {
-        onSelected("verifying", backend::verify);
+        onSelected("verifying", "verifying", backend::verify);
     }
 
     void askDelete() {
@@ -181,12 +204,13 @@ public final class DashboardController {
         state = state.withDialog(new Dialog("Delete " + m.key() + "?", List.of(
                 "This removes its " + m.files().size() + " file(s), " + Sizes.human(m.bytesOnDisk()) + " on disk.",
                 "y: delete   n: keep"), List.of(
-                new Dialog.Choice('y', "Yes", () -> act(m, "deleted", backend::delete)),
+                new Dialog.Choice('y', "Yes", () -> act(m, "deleting", "deleted", backend::delete)),
                 new Dialog.Choice('n', "No", () -> state = state.withMessage("kept " + m.key())))));
     }
 
     void priority(int delta) {
-        onSelected(delta > 0 ? "priority raised for" : "priority lowered for", key -> backend.priority(key, delta));
+        onSelected(delta > 0 ? "raising priority for" : "lowering priority for", delta > 0 ? "priority raised for" : "priority lowered for",
+                key -> backend.priority(key, delta));
     }
 
     void startFilter() {
@@ -221,21 +245,25 @@ public final class DashboardController {
         quitRequested = true;
     }
 
-    private void onSelected(String verb, Consumer<String> action) {
+    private void onSelected(String doing, String done, Consumer<String> action) {
         ModelRow m = state.selectedModel();
         if (m == null) {
             state = state.withMessage("no model selected");
             return;
         }
-        act(m, verb, action);
+        act(m, doing, done, action);
     }
 
-    private void act(ModelRow m, String verb, Consumer<String> action) {
-        try {
-            action.accept(m.key());
-            state = state.withMessage(verb + " " + m.key());
-        } catch (RuntimeException e) {
-            state = state.withMessage("error: " + Errors.messageOf(e));
-        }
+    /** Says what is under way now, runs the action on the actions executor, and posts its outcome for the next tick. */
+    private void act(ModelRow m, String doing, String done, Consumer<String> action) {
+        state = state.withMessage(doing + " " + m.key() + " …");
+        actions.execute(() -> {
+            try {
+                action.accept(m.key());
+                outcomes.add(done + " " + m.key());
+            } catch (RuntimeException e) {
+                outcomes.add("error: " + Errors.messageOf(e));
+            }
+        });
     }
 }

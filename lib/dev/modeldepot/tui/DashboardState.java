@@ -27,6 +27,11 @@ public record DashboardState(Data data, QueueSnapshot queue, int selected, Strin
             models = List.copyOf(models);
         }
 
+        /** The same figures under another header label ("service not answering since …" comes and goes between scans). */
+        public Data withBackend(String label) {
+            return label.equals(backend) ? this : new Data(storePath, label, freeDisk, budget, storeUsage, models);
+        }
+
         /** The store's own figure; the sum of the rows only when the store could not say. */
         public long totalOnDisk() {
             return storeUsage >= 0 ? storeUsage : models.stream().mapToLong(ModelRow::bytesOnDisk).sum();

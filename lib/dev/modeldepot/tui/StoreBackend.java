@@ -95,7 +95,8 @@ public final class StoreBackend implements DashboardBackend, AutoCloseable {
                 }
             });
         }
-        return cached;
+        // The label is read now, not at the last scan: a service that stops answering shows at once.
+        return cached.withBackend(queue.label());
     }
 
     private void scan() {

@@ -33,13 +33,18 @@ final class Harness {
 
     /** @param colour false as with NO_COLOR set */
     Harness(int cols, int rows, FakeBackend backend, Clock clock, boolean colour) {
+        this(cols, rows, backend, clock, colour, Runnable::run);
+    }
+
+    /** Any backend, its actions run on {@code actions} as the app runs them on its worker ({@link #backend} is null unless fake). */
+    Harness(int cols, int rows, DashboardBackend backend, Clock clock, boolean colour, java.util.concurrent.Executor actions) {
         try {
             this.terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
             this.screen = new TerminalScreen(terminal);
             screen.startScreen();
             this.gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
-            this.backend = backend;
-            this.controller = new DashboardController(backend);
+            this.backend = backend instanceof FakeBackend fake ? fake : null;
+            this.controller = new DashboardController(backend, actions);
             this.view = new DashboardView(gui, controller, clock, colour);
             update();
         } catch (IOException e) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
 import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Threads;
 import dev.modeldepot.demo.DemoCatalog;
 import dev.modeldepot.demo.DemoOrigin;
 import dev.modeldepot.download.DownloadEngine;
@@ -27,6 +30,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,10 +69,20 @@ class ServiceBackendTest {
                     new PrintStream(OutputStream.nullOutputStream()))) {
                 ServiceEndpoint endpoint = service.start();
                 ServiceEndpoint found = ServiceDiscovery.find(root).orElseThrow();
+                ExecutorService actions = Executors.newSingleThreadExecutor(Threads.daemon("test-dashboard-actions"));
                 try (ServiceQueue remote = new ServiceQueue(new ServiceClient(found), clock);
                      StoreBackend backend = new StoreBackend(registry, store, remote, clock, 0, false)) {
-                    assertEquals("via service on :" + endpoint.port(), backend.load().backend());
-                    backend.download("demo-llava:q4_k_m");
+                    // The service is asked from the poller, so the header names it once the first answer came.
+                    StoreBackendTest.await("the header naming the service", () ->
+                            backend.load().backend().equals("via service on :" + endpoint.port()));
+                    // A key press on the dashboard: the action runs on its worker, the outcome shows when the service answered.
+                    Harness h = new Harness(120, 40, backend, clock, false, actions);
+                    int row = h.controller.state().visibleModels().stream().map(ModelRow::key).toList().indexOf("demo-llava:q4_k_m");
+                    for (int i = 0; i < row; i++) {
+                        h.press(new KeyStroke(KeyType.ArrowDown));
+                    }
+                    h.press(new KeyStroke('d', false, false));
+                    StoreBackendTest.await("the service's answer on screen", () -> h.tick().find("queued demo-llava:q4_k_m") != null);
                     assertThrows(DepotException.class, () -> backend.download("demo-llava:q4_k_m"), "already in the service's queue");
                     StoreBackendTest.await("the service's download", () ->
                             backend.queue().item("demo-llava:q4_k_m").map(i -> i.state() == ItemState.COMPLETED).orElse(false));
@@ -86,6 +101,8 @@ class ServiceBackendTest {
                             "the service's own queue took the new priority");
                     backend.delete("demo-broken:q8_0");
                     StoreBackendTest.await("cleared in the service", () -> serviceQueue.snapshot().item("demo-broken:q8_0").isEmpty());
+                } finally {
+                    actions.shutdownNow();
                 }
             }
             assertTrue(ServiceDiscovery.find(root).isEmpty());
