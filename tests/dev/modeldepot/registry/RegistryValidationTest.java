@@ -120,5 +120,9 @@ class RegistryValidationTest {
         assertTrue(r.profile("minimal").isPresent() && r.profile("full").isPresent());
         assertTrue(r.models().stream().anyMatch(m -> m.variants().stream()
                 .anyMatch(v -> v.files().stream().anyMatch(f -> "mmproj".equals(f.role())))), "an LLM with an mmproj");
+        assertTrue(r.models().stream().flatMap(m -> m.variants().stream()).anyMatch(v -> v.source() != null && v.source().isHf()),
+                "an example of a variant named by its Hugging Face repository");
+        assertTrue(r.models().stream().flatMap(m -> m.variants().stream()).anyMatch(v -> v.source() != null && v.source().isOci()),
+                "an example of a variant named by an OCI reference");
     }
 }
