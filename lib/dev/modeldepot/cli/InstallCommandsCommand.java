@@ -112,7 +112,7 @@ class InstallCommandsCommand implements Callable<Integer> {
             opts = new ArrayList<>(List.of("-XX:+UseSerialGC")); // long hashing runs want the optimising compiler
         }
         if (name.equals("download-model-with-progress")) {
-            opts.add("-Xmx128m");
+            opts = new ArrayList<>(DOWNLOAD_OPTIONS); // the same JVM as the script's, as measured in bench/
         }
         if (archive != null) {
             opts.add("-XX:SharedArchiveFile=" + archive);
@@ -121,6 +121,14 @@ class InstallCommandsCommand implements Callable<Integer> {
         return "#!/bin/sh\n" + MARK + "\nexec " + quote(java) + " " + String.join(" ", opts) + " -cp " + quote(classPath)
                 + " " + MAIN + " " + name + " \"$@\"\n";
     }
+
+    /**
+     * The download script's //JAVA_OPTIONS (a small heap, SerialGC, tier thresholds for a short
+     * I/O process; docs/design/download.md). InstallCommandsTest fails when the two differ.
+     */
+    static final List<String> DOWNLOAD_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:Tier3InvocationThreshold=2000",
+            "-XX:Tier3MinInvocationThreshold=1000", "-XX:Tier3CompileThreshold=20000", "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000");
 
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";

@@ -49,4 +49,15 @@ class InstallCommandsTest {
                 InstallCommandsCommand.absolute("lib/x.jar" + java.io.File.pathSeparator + "/abs/y.jar"),
                 "a launcher works from any folder, so its classpath is absolute");
     }
+
+    @Test
+    void theDownloadLauncherRunsWithTheScriptsJvmOptions() throws Exception {
+        String line = Files.readAllLines(Path.of("scripts/download-model-with-progress.java")).stream()
+                .filter(l -> l.startsWith("//JAVA_OPTIONS ")).findFirst().orElseThrow();
+        assertEquals(java.util.List.of(line.substring("//JAVA_OPTIONS ".length()).trim().split("\\s+")), InstallCommandsCommand.DOWNLOAD_OPTIONS);
+        InstallCommandsCommand c = new InstallCommandsCommand();
+        c.classPath = "/x.jar";
+        String text = c.launcher("/usr/bin/java", "download-model-with-progress", null);
+        assertTrue(text.contains(String.join(" ", InstallCommandsCommand.DOWNLOAD_OPTIONS) + " -cp"), text);
+    }
 }
