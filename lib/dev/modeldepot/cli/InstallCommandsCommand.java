@@ -41,6 +41,10 @@ class InstallCommandsCommand implements Callable<Integer> {
     @Option(names = "--uninstall", description = "Remove the launchers and the archive again.")
     boolean uninstall;
 
+    /** The JVM that records the class-data archive runs this (StartupTraining), in a temporary store. */
+    @Option(names = "--training-run", hidden = true)
+    boolean trainingRun;
+
     /**
      * Tests pass the classpath that holds ModelDepotCommands; normally it is this JVM's own, made
      * absolute so the launchers work from any folder.
@@ -54,6 +58,9 @@ class InstallCommandsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (trainingRun) {
+            return StartupTraining.run();
+        }
         CommonOptions common = CommonOptions.of(spec);
         Console console = common.console();
         Path dir = (bin != null ? bin : Path.of(common.env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "bin"))
@@ -100,7 +107,7 @@ class InstallCommandsCommand implements Callable<Integer> {
     boolean record(String java, Path archive) throws IOException, InterruptedException {
         Files.deleteIfExists(archive);
         Process p = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:disable", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classPath, StartupTraining.class.getName())
+                "-XX:TieredStopAtLevel=1", "-cp", classPath, MAIN, "model-store", "install-commands", "--training-run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         // The archive counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
         return p.waitFor(120, TimeUnit.SECONDS) && Files.isRegularFile(archive) && Files.size(archive) > 0;

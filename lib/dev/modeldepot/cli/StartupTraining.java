@@ -20,12 +20,16 @@ import java.nio.file.Path;
 public final class StartupTraining {
     private StartupTraining() {}
 
-    /** Exits 1 when a step did not end as expected (the archive is written either way, only less useful). */
-    public static void main(String[] args) throws Exception {
+    /**
+     * The training run itself ({@code model-store install-commands --training-run}, hidden): prints
+     * nothing; 0 when every step ended as expected, else 1 (the archive is written either way, only
+     * less useful). No main method here: JBang wants exactly one in the suite.
+     */
+    static int run() throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         System.setOut(quiet);
         System.setErr(quiet);
-        System.exit(train(new PrintWriter(quiet, true)) ? 0 : 1);
+        return train(new PrintWriter(quiet, true)) ? 0 : 1;
     }
 
     /** Runs the steps; true when each ended with the exit code it should. */

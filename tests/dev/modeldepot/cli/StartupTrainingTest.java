@@ -26,7 +26,7 @@ class StartupTrainingTest {
         Path loaded = dir.resolve("classes.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmpdir, "-Xlog:class+load=info:file=" + loaded,
-                "-cp", System.getProperty("java.class.path"), StartupTraining.class.getName());
+                "-cp", System.getProperty("java.class.path"), InstallCommandsCommand.MAIN, "model-store", "install-commands", "--training-run");
         pb.environment().put("MODELDEPOT_CACHE", userStore.toString());
         Path err = dir.resolve("err.txt");
         Process p = pb.redirectError(err.toFile()).start();
@@ -40,7 +40,8 @@ class StartupTrainingTest {
         }
         String classes = Files.readString(loaded);
         for (String name : List.of("com.fasterxml.jackson.databind.ObjectMapper", "dev.modeldepot.registry.RegistryLoader",
-                "dev.modeldepot.store.MetaStore", "dev.modeldepot.store.StatusChecker", "dev.modeldepot.cli.CheckModelsCommand")) {
+                "dev.modeldepot.store.MetaStore", "dev.modeldepot.store.StatusChecker", "dev.modeldepot.cli.CheckModelsCommand",
+                "dev.modeldepot.cli.ModelStoreCommand")) {
             assertTrue(classes.contains(" " + name + " "), name + " is loaded, so it goes into the archive");
         }
     }
