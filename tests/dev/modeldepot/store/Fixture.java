@@ -1,9 +1,12 @@
 package dev.modeldepot.store;
 
+import dev.modeldepot.cli.CommonOptions;
+import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.registry.Registry;
 import dev.modeldepot.registry.RegistryLoader;
 import dev.modeldepot.registry.VariantRef;
+import dev.modeldepot.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +113,20 @@ final class Fixture implements BeforeEachCallback, AfterEachCallback {
 
     Map<String, String> env() {
         return Map.of("HF_HUB_CACHE", noHfCache.toString());
+    }
+
+    /** {@code model-store ARGS} against this fixture's store and registry, with {@code extraEnv} on top of {@link #env()}. */
+    Run modelStore(Map<String, String> extraEnv, String... args) {
+        ModelStoreCommand cmd = new ModelStoreCommand();
+        cmd.common = new CommonOptions();
+        Map<String, String> all = new java.util.HashMap<>(env());
+        all.putAll(extraEnv);
+        cmd.common.env = all;
+        return Run.of(cmd, args(args).toArray(String[]::new));
+    }
+
+    Run modelStore(String... args) {
+        return modelStore(Map.of(), args);
     }
 
     private Path write(String name, boolean v2) throws IOException {

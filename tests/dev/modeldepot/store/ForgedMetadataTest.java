@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
@@ -13,7 +11,6 @@ import dev.modeldepot.store.VariantStatus.State;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +33,6 @@ class ForgedMetadataTest {
         fx.store().install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), "photos");
     }
 
-    private Run run(String... args) {
-        ModelStoreCommand cmd = new ModelStoreCommand();
-        cmd.common = new CommonOptions();
-        cmd.common.env = fx.env();
-        List<String> all = new ArrayList<>(fx.args());
-        all.addAll(List.of(args));
-        return Run.of(cmd, all.toArray(String[]::new));
-    }
-
     /** The pinned document, copied to meta/FOLDER/NAME.json with no apps and a last use in 2000. */
     private Path forge(String folder, String name) throws Exception {
         ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(fx.storeRoot.resolve("meta/alpha/q4.json").toFile());
@@ -64,13 +52,13 @@ class ForgedMetadataTest {
     @Test
     void aCopiedDocumentUnderAnotherNameDoesNotUnpinForPrune() throws Exception {
         forge("zzz", "q4");
-        Run prune = run("prune", "--max-size", "1K");
+        Run prune = fx.modelStore("prune", "--max-size", "1K");
         assertEquals(0, prune.exitCode(), prune.out() + prune.err());
         assertAlphaStillThere();
         assertTrue(prune.err().contains("ignored meta/zzz/q4.json: it describes alpha:q4, not zzz:q4"), prune.err());
         assertAlphaStillThere();
 
-        Run list = run("list");
+        Run list = fx.modelStore("list");
         assertEquals(1, list.out().lines().filter(l -> l.matches("alpha\\s+q4\\s.*photos.*")).count(), "listed once, from its own document: " + list.out());
         assertTrue(list.out().lines().noneMatch(l -> l.startsWith("zzz")), list.out());
         assertTrue(list.err().contains("ignored meta/zzz/q4.json"), list.err());
@@ -79,7 +67,7 @@ class ForgedMetadataTest {
     @Test
     void aCopyUnderTheRightModelButAnotherVariantNameIsIgnoredToo() throws Exception {
         forge("alpha", "q8");
-        Run prune = run("prune", "--max-size", "1K");
+        Run prune = fx.modelStore("prune", "--max-size", "1K");
         assertEquals(0, prune.exitCode(), prune.out() + prune.err());
         assertTrue(prune.err().contains("ignored meta/alpha/q8.json: it describes alpha:q4, not alpha:q8"), prune.err());
         assertAlphaStillThere();

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.download.Cancellation;
 import dev.modeldepot.download.DownloadListener;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,15 +33,6 @@ class HostileStoreLinksTest {
         fx.store().install(fx.ref("alpha:q4"), new HttpFetcher(), DownloadListener.NONE, new Cancellation(), null);
     }
 
-    private Run run(String... args) {
-        ModelStoreCommand cmd = new ModelStoreCommand();
-        cmd.common = new CommonOptions();
-        cmd.common.env = fx.env();
-        List<String> all = new ArrayList<>(fx.args());
-        all.addAll(List.of(args));
-        return Run.of(cmd, all.toArray(String[]::new));
-    }
-
     private void assertForeignUntouched() throws Exception {
         assertArrayEquals(foreignWeights, Files.readAllBytes(foreign.resolve("q4/alpha-q4.gguf")), "the foreign file keeps its bytes");
         assertEquals(1, Files.getAttribute(foreign.resolve("q4/alpha-q4.gguf"), "unix:nlink"), "and is not hard-linked to a blob");
@@ -62,13 +48,13 @@ class HostileStoreLinksTest {
     @Test
     void pathAndDeleteRefuseAModelFolderLinkedOutsideTheStore() throws Exception {
         plantModelLink();
-        Run path = run("path", "alpha:q4");
+        Run path = fx.modelStore("path", "alpha:q4");
         assertEquals(1, path.exitCode(), path.out() + path.err());
         assertTrue(path.err().contains("models/alpha") && path.err().contains("outside the store"), path.err());
         assertEquals(1, path.err().strip().lines().count(), "one sentence: " + path.err());
         assertForeignUntouched();
 
-        Run delete = run("delete", "alpha:q4", "--force");
+        Run delete = fx.modelStore("delete", "alpha:q4", "--force");
         assertEquals(1, delete.exitCode(), delete.out() + delete.err());
         assertTrue(delete.err().contains("models/alpha"), delete.err());
         assertForeignUntouched();
@@ -80,7 +66,7 @@ class HostileStoreLinksTest {
         Path variant = fx.storeRoot.resolve("models/alpha/q4");
         BlobFiles.deleteTree(variant);
         Files.createSymbolicLink(variant, foreign.resolve("q4"));
-        Run delete = run("delete", "alpha:q4", "--force");
+        Run delete = fx.modelStore("delete", "alpha:q4", "--force");
         assertTrue(delete.exitCode() == 0 || delete.exitCode() == 1, delete.err());
         assertForeignUntouched();
     }
@@ -90,7 +76,7 @@ class HostileStoreLinksTest {
         Path blobs = fx.storeRoot.resolve("blobs/sha256");
         BlobFiles.deleteTree(blobs);
         Files.createSymbolicLink(blobs, foreign.resolve("q4"));
-        Run path = run("path", "alpha:q4");
+        Run path = fx.modelStore("path", "alpha:q4");
         assertEquals(1, path.exitCode(), path.out() + path.err());
         assertTrue(path.err().contains("blobs/sha256"), path.err());
         assertForeignUntouched();
@@ -102,7 +88,7 @@ class HostileStoreLinksTest {
         Path moved = fx.storeRoot.resolve("models-elsewhere");
         Files.move(models, moved);
         Files.createSymbolicLink(models, moved);
-        Run path = run("path", "alpha:q4");
+        Run path = fx.modelStore("path", "alpha:q4");
         assertEquals(0, path.exitCode(), path.err());
     }
 
@@ -111,7 +97,7 @@ class HostileStoreLinksTest {
         Path real = tmp.resolve("real-store");
         Files.move(fx.storeRoot, real);
         Files.createSymbolicLink(fx.storeRoot, real);
-        Run path = run("path", "alpha:q4");
+        Run path = fx.modelStore("path", "alpha:q4");
         assertEquals(0, path.exitCode(), path.err());
     }
 }

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.store.VariantStatus.State;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,22 +27,13 @@ class ImportTest {
         usb = Files.createDirectories(tmp.resolve("usb"));
     }
 
-    private Run run(String... args) {
-        ModelStoreCommand cmd = new ModelStoreCommand();
-        cmd.common = new CommonOptions();
-        cmd.common.env = fx.env();
-        List<String> all = new ArrayList<>(fx.args());
-        all.addAll(List.of(args));
-        return Run.of(cmd, all.toArray(String[]::new));
-    }
-
     @Test
     void aFolderIsMatchedBySha256AcrossTheRegistryAndAdoptedWithoutChangingTheSource() throws Exception {
         Files.write(usb.resolve("renamed-weights.bin"), fx.content.get("alpha-q4.gguf"));
         Files.write(usb.resolve("mmproj.gguf"), fx.content.get("mmproj.gguf"));
         Files.writeString(usb.resolve("README.txt"), "not a model");
 
-        Run r = run("import", usb.toString(), "--app", "photos");
+        Run r = fx.modelStore("import", usb.toString(), "--app", "photos");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("imported alpha:q4: complete"), r.out());
         assertTrue(r.out().contains("alpha:q8: still missing alpha-q8.gguf"), "the shared mmproj counts for q8 too: " + r.out());
@@ -63,7 +51,7 @@ class ImportTest {
     void aSingleFileWithModelAndTheUnverifiableFileByNameAndSize() throws Exception {
         Files.write(usb.resolve("beta.safetensors"), fx.content.get("beta.safetensors"));
         Files.write(usb.resolve("notes.txt"), fx.content.get("notes.txt"));
-        Run r = run("import", usb.toString(), "--model", "beta:fp16");
+        Run r = fx.modelStore("import", usb.toString(), "--model", "beta:fp16");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(State.UNVERIFIED, fx.store().status(fx.ref("beta"), false).state());
     }
@@ -72,7 +60,7 @@ class ImportTest {
     void aFileMatchingNothingIsRefusedWithExit1() throws Exception {
         Path stranger = usb.resolve("stranger.gguf");
         Files.write(stranger, Fixture.bytes(5_000, 42));
-        Run r = run("import", stranger.toString());
+        Run r = fx.modelStore("import", stranger.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("matches no file in the registry"), r.err());
         assertFalse(Files.exists(fx.storeRoot.resolve("meta/alpha")), "nothing recorded");
@@ -84,12 +72,12 @@ class ImportTest {
         flipped[1000] ^= 1;
         Path bad = usb.resolve("alpha-q4.gguf");
         Files.write(bad, flipped);
-        Run r = run("import", bad.toString(), "--model", "alpha:q4");
+        Run r = fx.modelStore("import", bad.toString(), "--model", "alpha:q4");
         assertEquals(3, r.exitCode());
         assertTrue(r.err().contains("sha256") && r.err().contains("expected " + fx.sha("alpha-q4.gguf")), r.err());
 
         Files.write(bad, java.util.Arrays.copyOf(fx.content.get("alpha-q4.gguf"), 1000));
-        Run truncated = run("import", bad.toString(), "--model", "alpha:q4");
+        Run truncated = fx.modelStore("import", bad.toString(), "--model", "alpha:q4");
         assertEquals(3, truncated.exitCode());
         assertTrue(truncated.err().contains("truncated"), truncated.err());
         assertEquals(State.MISSING, fx.store().status(fx.ref("alpha:q4"), false).state());
@@ -98,7 +86,7 @@ class ImportTest {
 
     @Test
     void aMissingPathIsBadInput() {
-        Run r = run("import", tmp.resolve("nope").toString());
+        Run r = fx.modelStore("import", tmp.resolve("nope").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("no such file or folder"), r.err());
     }

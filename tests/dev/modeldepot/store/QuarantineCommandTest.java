@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.ModelStoreCommand;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.Run;
 import java.nio.file.Files;
@@ -14,8 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,36 +35,27 @@ class QuarantineCommandTest {
         new Quarantine(q, Clock.systemUTC()).put(fresh, "fresh.gguf", Map.of("file", "alpha:q8/alpha-q8.gguf", "reason", "wrong size"));
     }
 
-    private Run run(String... args) {
-        ModelStoreCommand cmd = new ModelStoreCommand();
-        cmd.common = new CommonOptions();
-        cmd.common.env = fx.env();
-        List<String> all = new ArrayList<>(fx.args());
-        all.addAll(List.of(args));
-        return Run.of(cmd, all.toArray(String[]::new));
-    }
-
     @Test
     void listedCountedByDuAndPrunedAfterSevenDays() throws Exception {
-        Run list = run("quarantine", "list");
+        Run list = fx.modelStore("quarantine", "list");
         assertEquals(0, list.exitCode(), list.err());
         assertTrue(list.out().contains("old.gguf") && list.out().contains("sha256 mismatch") && list.out().contains("alpha:q8/alpha-q8.gguf"), list.out());
 
-        Run du = run("du", "--json");
+        Run du = fx.modelStore("du", "--json");
         JsonNode usage = Json.MAPPER.readTree(du.out());
         long quarantined = usage.get("quarantineBytes").asLong();
         assertTrue(quarantined >= 50_000, du.out());
         assertTrue(usage.get("bytes").asLong() >= quarantined, "du's bytes count quarantine: " + du.out());
 
-        Run prune = run("prune");
+        Run prune = fx.modelStore("prune");
         assertEquals(0, prune.exitCode(), prune.err());
         assertTrue(prune.out().contains("quarantine") && prune.out().contains("old.gguf"), prune.out());
         assertTrue(!prune.out().contains("fresh.gguf"), "a week's grace for inspection: " + prune.out());
         assertEquals(1, fx.store().quarantine().entries().size());
 
-        Run none = run("quarantine", "clear", "--older-than", "1d");
+        Run none = fx.modelStore("quarantine", "clear", "--older-than", "1d");
         assertTrue(none.out().contains("quarantine is empty"), "nothing that old is left: " + none.out());
-        Run clear = run("quarantine", "clear");
+        Run clear = fx.modelStore("quarantine", "clear");
         assertEquals(0, clear.exitCode(), clear.err());
         assertTrue(clear.out().contains("fresh.gguf"), clear.out());
         assertEquals(0, fx.store().quarantine().entries().size());
