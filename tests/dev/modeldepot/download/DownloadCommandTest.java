@@ -48,6 +48,11 @@ class DownloadCommandTest {
     }
 
     Run run(Map<String, String> env, String... args) {
+        return run(dir, env, args);
+    }
+
+    /** download-model-with-progress ARGS with DIR/registry.json and the store DIR/store (TokenScopeTest's too). */
+    static Run run(Path dir, Map<String, String> env, String... args) {
         DownloadCommand cmd = new DownloadCommand();
         cmd.common = new CommonOptions();
         cmd.common.env = env;

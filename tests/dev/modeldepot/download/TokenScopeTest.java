@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.cli.CommonOptions;
-import dev.modeldepot.cli.DownloadCommand;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Run;
 import dev.modeldepot.testing.StartedOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,13 +80,7 @@ class TokenScopeTest {
                   {"path":"w.gguf","url":"%s","mirrors":["%s"],"size":%d,"sha256":"%s","role":"weights"}]}]}]}
                 """.formatted(origin.url("127.0.0.1", "/gone/f"), origin.url("localhost", "/mirror/f"), body.length, FaultOrigin.sha256(body));
         Files.writeString(dir.resolve("registry.json"), registry);
-        DownloadCommand cmd = new DownloadCommand();
-        cmd.common = new CommonOptions();
-        cmd.common.env = env;
-        cmd.installSignalHook = false;
-        List<String> all = new ArrayList<>(List.of("--registry", dir.resolve("registry.json").toString(), "--cache-dir", dir.resolve("store").toString()));
-        all.addAll(List.of(args));
-        return Run.of(cmd, all.toArray(String[]::new));
+        return DownloadCommandTest.run(dir, env, args);
     }
 
     @Test
