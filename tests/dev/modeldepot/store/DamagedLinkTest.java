@@ -154,6 +154,20 @@ class DamagedLinkTest {
     }
 
     @Test
+    void verifyRepairRelinksWithoutFetching() throws Exception {
+        install(fx.store());
+        replaceReadable(THIRTEEN);
+        int requests = fx.origin.gets("alpha-q4.gguf");
+        Run v = verify("alpha:q4", "--repair", "--json");
+        assertEquals(0, v.exitCode(), v.out() + v.err());
+        JsonNode f = Json.MAPPER.readTree(v.out()).at("/files/0");
+        assertEquals("OK", f.get("verdict").asText(), f.toString());
+        assertTrue(f.get("action").asText().contains("linked again to its verified blob"), f.toString());
+        assertTrue(Files.isSameFile(readable, blob));
+        assertEquals(requests, fx.origin.gets("alpha-q4.gguf"), "nothing fetched");
+    }
+
+    @Test
     void aRemovedReadablePathIsADamagedLinkToo() throws Exception {
         install(fx.store());
         Files.delete(readable);
