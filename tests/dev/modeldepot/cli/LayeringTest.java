@@ -114,4 +114,26 @@ class LayeringTest {
         assertEquals("cli", m.group(1));
         assertTrue(layerOf("cli") > layerOf("store"), "cli sits above store");
     }
+
+    /** The drawing in docs/design/architecture.md: one line a layer, top first, side-by-side packages after 2+ spaces. */
+    @Test
+    void theArchitectureDrawingShowsTheseLayers() throws IOException {
+        String doc = Files.readString(DepsVersionsTest.REPO.resolve("docs/design/architecture.md"));
+        int start = doc.indexOf("```\n") + 4;
+        String drawing = doc.substring(start, doc.indexOf("```", start)).strip();
+        Pattern name = Pattern.compile("(?:^|\\s{2,})([a-z]+)\\s{2,}");
+        List<List<String>> drawn = new ArrayList<>();
+        for (String line : drawing.split("\n")) {
+            List<String> names = new ArrayList<>();
+            Matcher m = name.matcher(line);
+            while (m.find()) {
+                if (layerOf(m.group(1)) >= 0) {
+                    names.add(m.group(1));
+                }
+            }
+            drawn.add(0, names);
+        }
+        assertEquals(LAYERS, drawn, "the drawing, bottom first, against LAYERS");
+        assertTrue(drawing.lines().count() <= 12, "about ten lines: " + drawing.lines().count());
+    }
 }
