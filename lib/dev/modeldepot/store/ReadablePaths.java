@@ -66,7 +66,8 @@ final class ReadablePaths {
         if (!seen.isRegularFile()) {
             return Finding.damaged(name + " is not a file");
         }
-        if (seen.fileKey() != null && Objects.equals(seen.fileKey(), blobAttrs.fileKey())) {
+        // Same inode: a hard link. Where attributes carry no file key (Windows), ask the file system.
+        if (seen.fileKey() != null ? Objects.equals(seen.fileKey(), blobAttrs.fileKey()) : Files.isSameFile(readable, blob)) {
             return new Finding(LinkKind.HARDLINK, null);
         }
         if (seen.size() != blobAttrs.size()) {
