@@ -38,16 +38,22 @@ public final class OciRegistry {
 
     private final SourceHttp http;
     private final Credentials credentials;
+    private final java.time.Clock clock;
     private volatile String bearer;
+    /** The challenge and reference the bearer was asked for, and when to ask again (half its lifetime): for {@link #freshBearerToken}. */
+    private String lastChallenge;
+    private VariantSource lastSource;
+    private java.time.Instant renewAt;
 
     /** A user's credentials for one registry host: a token (from --token-file) or user and password (Docker config auths). */
     public record Credentials(String username, String password, String token) {
         public static final Credentials NONE = new Credentials(null, null, null);
     }
 
-    public OciRegistry(java.net.http.HttpClient client, java.time.Duration timeout, Credentials credentials) {
+    public OciRegistry(java.net.http.HttpClient client, java.time.Duration timeout, Credentials credentials, java.time.Clock clock) {
         this.http = new SourceHttp(client, timeout);
         this.credentials = credentials == null ? Credentials.NONE : credentials;
+        this.clock = clock;
         this.bearer = this.credentials.token(); // a registry token is tried as is; a challenge replaces it
     }
 
@@ -202,7 +208,7 @@ public final class OciRegistry {
     }
 
     /** The token endpoint of the challenge, asked with service and scope (and Basic credentials when the user has some). */
-    private String token(String challenge, VariantSource source) throws InterruptedException {
+    private synchronized String token(String challenge, VariantSource source) throws InterruptedException {
         Map<String, String> p = new java.util.HashMap<>();
         Matcher m = PARAM.matcher(challenge);
         while (m.find()) {
@@ -238,6 +244,10 @@ public final class OciRegistry {
             if (token == null || token.isBlank()) {
                 throw DepotException.failed("the token service of " + host(source) + " sent no token");
             }
+            // The distribution spec's default lifetime is 60 s; Docker Hub's tokens last 300 s.
+            renewAt = clock.instant().plusMillis(Math.max(0, t.path("expires_in").asLong(60)) * 500);
+            lastChallenge = challenge;
+            lastSource = source;
             return token;
         } catch (IOException e) {
             throw DepotException.failed("the token service of " + host(source) + " sent an answer that is not JSON");
@@ -272,6 +282,18 @@ public final class OciRegistry {
             a = http.send(method, url, headers, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body), authorization(), base, 1L << 20);
         }
         return a;
+    }
+
+    /**
+     * The bearer token for a blob download from this registry: the one obtained while resolving,
+     * asked for again once half its lifetime has passed, so the later files of a big variant do
+     * not start with a token that ran out during the first (null when none was needed).
+     */
+    public synchronized String freshBearerToken() throws InterruptedException {
+        if (lastChallenge != null && renewAt != null && !clock.instant().isBefore(renewAt)) {
+            bearer = token(lastChallenge, lastSource);
+        }
+        return bearer;
     }
 
     /** The bearer token obtained while resolving, for the blob downloads from the same host (null when none was needed). */

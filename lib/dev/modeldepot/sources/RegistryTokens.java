@@ -9,15 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The bearer tokens OCI registries handed out while their references were resolved, kept in memory
  * by registry origin, so the engine's blob requests to that registry carry them. The engine's
- * token-host rule does the rest: the token goes to that origin only, never through a redirect to
+ * token-host rule does the rest (a token past half its lifetime is asked for again when a file starts): the token goes to that origin only, never through a redirect to
  * a storage CDN or to any other host, and is never written anywhere.
  */
 public final class RegistryTokens {
-    private final Map<String, String> byOrigin = new ConcurrentHashMap<>();
+    private final Map<String, OciRegistry> byOrigin = new ConcurrentHashMap<>();
 
-    void remember(URI registry, String token) {
-        if (token != null) {
-            byOrigin.put(HttpFetcher.origin(registry), token);
+    /** The registry that resolved a reference, if it holds a token (it renews the token when asked for it late). */
+    void remember(URI registry, OciRegistry resolver) {
+        if (resolver.bearerToken() != null) {
+            byOrigin.put(HttpFetcher.origin(registry), resolver);
         }
     }
 
@@ -26,9 +27,9 @@ public final class RegistryTokens {
      * that token scoped to that origin (replacing a user token meant for the same host, which the
      * registry has exchanged for it); otherwise {@code base} unchanged.
      */
-    public DownloadSettings settingsFor(DownloadSettings base, URI url) {
+    public DownloadSettings settingsFor(DownloadSettings base, URI url) throws InterruptedException {
         String origin = HttpFetcher.origin(url);
-        String token = byOrigin.get(origin);
-        return token == null ? base : base.toBuilder().token(token, origin).build();
+        OciRegistry registry = byOrigin.get(origin);
+        return registry == null ? base : base.toBuilder().token(registry.freshBearerToken(), origin).build();
     }
 }

@@ -28,7 +28,7 @@ public final class Sources {
     }
 
     public OciRegistry registry(String host) {
-        return new OciRegistry(settings.http(), settings.stallTimeout(), credentials.apply(host));
+        return new OciRegistry(settings.http(), settings.stallTimeout(), credentials.apply(host), settings.clock());
     }
 
     public HfHub hub() {
@@ -51,7 +51,7 @@ public final class Sources {
         if (source.isOci()) {
             OciRegistry registry = registry(OciRegistry.host(source));
             OciRegistry.Resolution r = registry.resolve(source);
-            tokens.remember(OciRegistry.base(OciRegistry.host(source)), registry.bearerToken());
+            tokens.remember(OciRegistry.base(OciRegistry.host(source)), registry);
             return ref.with(v.withResolution(source.pinnedTo(r.digest()), r.files()));
         }
         throw DepotException.badInput("the " + source.kind() + " source of " + ref.key() + " is not supported yet");

@@ -170,6 +170,23 @@ class OciTokenAuthTest {
     }
 
     @Test
+    void aShortLivedTokenIsAskedForAgainWhenEachFileStarts() throws Exception {
+        String target = "oci://" + registry.hostPort() + "/public/short:q4";
+        Run pushed = push(dockerLogin("docker-short", USER, PASSWORD), target, "tiny:q4");
+        assertEquals(0, pushed.exitCode(), pushed.err());
+        realm.advertiseLifetime(0);
+        try {
+            Run pulled = download(dir.resolve("short-lived"), Map.of(), target);
+            assertEquals(0, pulled.exitCode(), pulled.err());
+        } finally {
+            realm.advertiseLifetime(300);
+        }
+        long anonymous = realm.asked().stream().filter(a -> a.granted() && a.authorization() == null && a.query().contains("public%2Fshort%3Apull")).count();
+        // One for the manifest, then one more as each of the two files starts.
+        assertTrue(anonymous >= 3, "tokens asked for: " + anonymous);
+    }
+
+    @Test
     void aPrivateModelNeedsALoginFromTheTokenFileOrTheDockerConfig() throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("lab.token"), LAB_TOKEN + "\n");
         String target = "oci://" + registry.hostPort() + "/private/tiny:q4";

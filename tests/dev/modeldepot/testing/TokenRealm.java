@@ -50,6 +50,8 @@ public final class TokenRealm implements AutoCloseable {
     private final String labToken;
     private final List<Asked> asked = new CopyOnWriteArrayList<>();
     private final List<String> issued = new CopyOnWriteArrayList<>();
+    /** The lifetime the answers advertise ({@code expires_in}); the JWT itself stays valid for 300 s. */
+    private volatile long advertisedLifetime = 300;
 
     private TokenRealm(HttpServer server, PrivateKey key, PublicKey publicKey, Path certificate, String user, String password, String labToken) throws Exception {
         this.server = server;
@@ -105,6 +107,11 @@ public final class TokenRealm implements AutoCloseable {
         return List.copyOf(asked);
     }
 
+    /** Advertise this lifetime from now on (0: clients should ask again before each use). */
+    public void advertiseLifetime(long seconds) {
+        advertisedLifetime = seconds;
+    }
+
     /** Every token this realm handed out (to check none of them was written anywhere). */
     public List<String> issued() {
         return List.copyOf(issued);
@@ -140,7 +147,7 @@ public final class TokenRealm implements AutoCloseable {
             asked.add(new Asked(query, auth, true));
             String token = jwt(known ? user : "", "[" + String.join(",", access) + "]");
             issued.add(token);
-            send(ex, 200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token + "\",\"expires_in\":300}");
+            send(ex, 200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token + "\",\"expires_in\":" + advertisedLifetime + "}");
         } catch (Exception e) {
             send(ex, 500, "{}");
         }
