@@ -19,6 +19,37 @@ import org.junit.jupiter.api.io.TempDir;
  * without leaving files behind.
  */
 class StartupTrainingTest {
+    /**
+     * JBang builds one jar per script and looks for its main(): a second one in a source the
+     * scripts include makes it warn "Could not locate unique main() method" and take the first it
+     * finds. (The training run first had a main of its own.)
+     */
+    @Test
+    void theScriptsIncludeNoOtherMainMethod() throws Exception {
+        Path repo = JbangAliasesTest.REPO;
+        java.util.Set<Path> folders = new java.util.TreeSet<>();
+        for (Path script : List.of(repo.resolve("scripts/model-depot.java"))) {
+            for (String line : Files.readAllLines(script)) {
+                if (line.startsWith("//SOURCES ")) {
+                    folders.add(script.getParent().resolve(line.substring(10).strip()).normalize().getParent());
+                }
+            }
+        }
+        assertTrue(folders.size() > 5, "the door script lists the suite's packages: " + folders);
+        java.util.regex.Pattern main = java.util.regex.Pattern.compile("static\\s+void\\s+main\\s*\\(\\s*(final\\s+)?String");
+        List<String> found = new java.util.ArrayList<>();
+        for (Path folder : folders) {
+            try (var files = Files.list(folder)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    if (main.matcher(Files.readString(f)).find()) {
+                        found.add(repo.relativize(f).toString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "only scripts/model-depot.java has a main(String...)");
+    }
+
     @Test
     void trainsTheStartUpPathQuietlyInATemporaryStore(@TempDir Path dir) throws Exception {
         Path tmpdir = Files.createDirectories(dir.resolve("tmp"));
