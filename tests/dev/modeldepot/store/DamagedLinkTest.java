@@ -168,6 +168,21 @@ class DamagedLinkTest {
     }
 
     @Test
+    void aReadablePathLinkedToAForeignFolderIsRefusedNamingIt() throws Exception {
+        install(fx.store());
+        Path foreignDir = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(foreignDir.resolve("holiday.jpg"), "mine");
+        Files.delete(readable);
+        Files.createSymbolicLink(readable, foreignDir);
+        for (Run r : new Run[] {check("alpha"), modelStore("path", "alpha:q4"), check("alpha", "--download", "--yes")}) {
+            assertEquals(1, r.exitCode(), r.out() + r.err());
+            assertTrue(r.err().contains("models/alpha/q4/alpha-q4.gguf") && r.err().contains("outside the store"), r.err());
+        }
+        assertEquals(List.of(foreignDir.resolve("holiday.jpg")), Files.list(foreignDir).toList(), "nothing written into the folder");
+        assertEquals("mine", Files.readString(foreignDir.resolve("holiday.jpg")));
+    }
+
+    @Test
     void aRemovedReadablePathIsADamagedLinkToo() throws Exception {
         install(fx.store());
         Files.delete(readable);
