@@ -87,7 +87,8 @@ public class DownloadCommand implements Callable<Integer> {
     Path tokenFile;
 
     @Option(names = "--token-host", paramLabel = "HOST", description = {"The only host that gets --token and --header (host, host:port or scheme://host:port);",
-            "default: the --url host. Registry downloads need it: a registry's mirrors and file hosts never get them otherwise."})
+            "default: the --url host, or the registry all oci:// models named are on. Other registry downloads need it:",
+            "a registry's mirrors and file hosts never get them otherwise."})
     String tokenHost;
 
     @Option(names = "--header", paramLabel = "'Name: value'", description = "Extra request header (repeatable); sent only to --token-host, never after a redirect to another host.")
