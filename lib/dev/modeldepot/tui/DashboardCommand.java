@@ -161,12 +161,14 @@ public class DashboardCommand implements Callable<Integer> {
      * finds its queue and resumes it. With --offline it is shown but not started.
      */
     private QueueControl localQueue(ModelDepot depot, int active, List<AutoCloseable> open) {
+        // Opens the bundle now: a bad one is exit 2 before any install of the queue could trip on it.
+        String source = depot.bundleSource().map(b -> "bundle " + b).orElse(null);
         DownloadQueue queue = depot.queue(active);
         open.add(0, queue); // closed before the depot, whose threads and bundle its installs use
         if (!common.offline || demo) {
             queue.start();
         }
-        return QueueControl.of(queue, depot.bundleSource().map(b -> "bundle " + b).orElse(null));
+        return QueueControl.of(queue, source);
     }
 
     private static void closeQuietly(AutoCloseable c) {
