@@ -33,7 +33,6 @@ public final class OciRegistry {
     static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     static final String ACCEPT = String.join(", ", OCI_MANIFEST, DOCKER_MANIFEST, OCI_INDEX, DOCKER_LIST);
     static final String TITLE = "org.opencontainers.image.title";
-    static final String GGUF = "application/vnd.docker.ai.gguf.v3";
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final SourceHttp http;
@@ -96,7 +95,7 @@ public final class OciRegistry {
             String mediaType = layer.path("mediaType").asText("");
             String path = layer.path("annotations").path(TITLE).asText(null);
             if (path == null) {
-                path = defaultName(mediaType, digest, i);
+                path = LayerTypes.defaultName(mediaType, digest, i);
             }
             i++;
             all.add(path);
@@ -112,7 +111,7 @@ public final class OciRegistry {
                 throw DepotException.failed(source.uri() + " gives no size for layer " + path);
             }
             URI url = URI.create(base + "/v2/" + name(source) + "/blobs/" + digest);
-            files.add(new ModelFile(path, url, List.of(), size, digest.substring(7), format(mediaType), role(mediaType, layer, path)));
+            files.add(new ModelFile(path, url, List.of(), size, digest.substring(7), LayerTypes.format(mediaType), LayerTypes.role(mediaType, layer, path)));
         }
         if (files.isEmpty()) {
             throw DepotException.badInput("no layer of " + source.uri() + " matches the include/exclude patterns (it has "
@@ -307,46 +306,6 @@ public final class OciRegistry {
         } catch (IOException e) {
             return "HTTP 404";
         }
-    }
-
-    static String format(String mediaType) {
-        String t = mediaType.toLowerCase(Locale.ROOT);
-        if (t.contains("gguf") || t.equals("application/vnd.ollama.image.model") || t.equals("application/vnd.ollama.image.projector")) {
-            return "gguf";
-        }
-        if (t.contains("safetensors")) {
-            return "safetensors";
-        }
-        return null;
-    }
-
-    static String role(String mediaType, JsonNode layer, String path) {
-        String declared = layer.path("annotations").path("dev.modeldepot.role").asText(null);
-        if (declared != null && ModelFile.knownRole(declared)) {
-            return declared;
-        }
-        String t = mediaType.toLowerCase(Locale.ROOT);
-        if (t.endsWith(".projector") || t.contains("mmproj") || path.toLowerCase(Locale.ROOT).contains("mmproj")) {
-            return "mmproj";
-        }
-        if (t.contains("gguf") || t.endsWith(".image.model") || t.contains("model.weight")) {
-            return "weights";
-        }
-        if (t.contains("license") || t.endsWith(".template") || t.endsWith(".params")) {
-            return "other";
-        }
-        return null;
-    }
-
-    static String defaultName(String mediaType, String digest, int index) {
-        return switch (mediaType) {
-            case GGUF, "application/vnd.ollama.image.model" -> index == 0 ? "model.gguf" : "model-" + index + ".gguf";
-            case "application/vnd.ollama.image.projector" -> "mmproj.gguf";
-            case "application/vnd.ollama.image.template" -> "template.txt";
-            case "application/vnd.ollama.image.params" -> "params.json";
-            case "application/vnd.ollama.image.license", "application/vnd.docker.ai.license" -> "LICENSE" + (index == 0 ? "" : "-" + index);
-            default -> digest.substring(7, 19) + ".bin";
-        };
     }
 
     static String sha256(byte[] b) {
