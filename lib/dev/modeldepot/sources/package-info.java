@@ -7,6 +7,7 @@
 //SOURCES DockerConfig.java
 //SOURCES Globs.java
 //SOURCES HfHub.java
+//SOURCES LayerTypes.java
 //SOURCES OciPush.java
 //SOURCES OciRegistry.java
 //SOURCES RegistryTokens.java
