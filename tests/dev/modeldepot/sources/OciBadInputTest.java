@@ -118,6 +118,28 @@ class OciBadInputTest {
     }
 
     @Test
+    void aLoginIsNotSentToATokenServiceOverPlainHttp() throws Exception {
+        // A registry on loopback whose challenge names a realm on another machine over http (192.0.2.1: never answers).
+        com.sun.net.httpserver.HttpServer challenger = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+        challenger.createContext("/", ex -> {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://192.0.2.1/token\",service=\"lab\",scope=\"repository:acme/tiny:pull\"");
+            ex.sendResponseHeaders(401, -1);
+            ex.close();
+        });
+        challenger.start();
+        try {
+            Path token = Files.writeString(dir.resolve("lab.token"), "lab-token-not-for-plain-http\n");
+            Run r = download("--token-file", token.toString(), "oci://127.0.0.1:" + challenger.getAddress().getPort() + "/acme/tiny:q4");
+            assertEquals(1, r.exitCode(), r.err());
+            assertTrue(r.err().contains("sends logins to a token service over plain http (192.0.2.1); refused"), r.err());
+            assertFalse(r.err().contains("lab-token-not-for-plain-http"), r.err());
+            assertOneSentence(r);
+        } finally {
+            challenger.stop(0);
+        }
+    }
+
+    @Test
     void theRightBytesByDigestAreStored() throws Exception {
         Run r = download(ref("@" + manifestDigest));
         assertEquals(0, r.exitCode(), r.err());
