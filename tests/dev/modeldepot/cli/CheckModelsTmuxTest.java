@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.FaultOrigin;
-import dev.modeldepot.testing.Requires;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.modeldepot.testing.Tmux;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,45 +24,11 @@ class CheckModelsTmuxTest {
 
     @TempDir
     Path tmp;
-    Path tmux;
-    String socket;
-
-    @AfterEach
-    void killServer() throws Exception {
-        if (socket != null) {
-            tmux("kill-server");
-        }
-    }
-
-    String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(tmux.toString(), "-L", socket));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putIfAbsent("TERM", "xterm-256color");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
-    }
-
-    String awaitScreen(String what, Predicate<String> condition, long deadline) throws Exception {
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            last = tmux("capture-pane", "-p", "-t", "check");
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; the screen was:\n" + last);
-    }
 
     @Test
     void theLiveLineIsRedrawnInPlaceAndCtrlCSaysInterruptedWithExit130() throws Exception {
-        tmux = Requires.command("tmux");
-        socket = "modeldepot-check-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         long deadline = System.currentTimeMillis() + OVERALL_MILLIS;
-        try (FaultOrigin origin = FaultOrigin.start()) {
+        try (FaultOrigin origin = FaultOrigin.start(); Tmux term = Tmux.shell("check", 120, 30)) {
             byte[] body = FaultOrigin.randomBytes(8 << 20, 3);
             origin.serve("/slow.gguf", body).bytesPerSecond(200_000);
             Map<String, Object> file = new LinkedHashMap<>();
@@ -80,28 +41,26 @@ class CheckModelsTmuxTest {
             Path registry = tmp.resolve("registry.json");
             Files.writeString(registry, Json.pretty(Map.of("schemaVersion", 1, "models", List.of(model))));
 
-            tmux("new-session", "-d", "-s", "check", "-x", "120", "-y", "30", "env PS1='shell$ ' sh");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String line = "NO_COLOR=1 HF_HUB_CACHE='" + tmp.resolve("no-hf") + "' '" + java + "' -cp '" + System.getProperty("java.class.path")
                     + "' CheckModels --registry '" + registry + "' --cache-dir '" + tmp.resolve("store") + "' slow --download --yes; echo EXIT=$? > '"
                     + tmp.resolve("exit") + "'";
-            tmux("send-keys", "-t", "check", "-l", line);
-            tmux("send-keys", "-t", "check", "Enter");
+            term.type(line);
 
-            String live = awaitScreen("the live line with a speed", s -> s.lines().anyMatch(l -> l.startsWith("slow:q4/slow.gguf  ")
+            String live = term.await("the live line with a speed", s -> s.lines().anyMatch(l -> l.startsWith("slow:q4/slow.gguf  ")
                     && l.contains(" of 8.4 MB  ") && !l.contains(" 0 B/s") && l.contains("ETA")), deadline);
             assertEquals(1, live.lines().filter(l -> l.startsWith("slow:q4/slow.gguf  ")).count(), "one line, redrawn in place:\n" + live);
-            awaitScreen("the ETA", s -> s.lines().anyMatch(l -> l.startsWith("slow:q4/slow.gguf  ") && l.matches(".*ETA \\d+s$|.*ETA \\d+m\\d\\ds$")),
+            term.await("the ETA", s -> s.lines().anyMatch(l -> l.startsWith("slow:q4/slow.gguf  ") && l.matches(".*ETA \\d+s$|.*ETA \\d+m\\d\\ds$")),
                     deadline);
 
-            tmux("send-keys", "-t", "check", "C-c");
+            term.keys("C-c");
             Path exit = tmp.resolve("exit");
             while (!Files.exists(exit) || Files.readString(exit).isBlank()) {
-                assertTrue(System.currentTimeMillis() < deadline, "check-models did not end after Ctrl-C:\n" + tmux("capture-pane", "-p", "-t", "check"));
+                assertTrue(System.currentTimeMillis() < deadline, "check-models did not end after Ctrl-C:\n" + term.screen());
                 Thread.sleep(100);
             }
             assertEquals("EXIT=130", Files.readString(exit).trim());
-            String after = awaitScreen("the prompt", s -> s.contains("check-models: error:"), deadline);
+            String after = term.await("the prompt", s -> s.contains("check-models: error:"), deadline);
             List<String> said = after.lines().filter(l -> l.contains("error") || l.contains("interrupted")).toList();
             assertEquals(1, said.size(), after);
             assertTrue(said.get(0).contains("interrupted"), after);

@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modeldepot.testing.Requires;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.modeldepot.testing.Tmux;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,56 +20,23 @@ class DashboardTmuxTest {
 
     @TempDir
     Path tmp;
-    Path tmux;
-    String socket;
+    Tmux term;
 
     @AfterEach
     void killServer() throws Exception {
-        if (socket != null) {
-            tmux("kill-server");
+        if (term != null) {
+            term.close();
         }
-    }
-
-    String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(tmux.toString(), "-L", socket));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        // A CI job may have no TERM; tmux and the dashboard inside it need one.
-        pb.environment().putIfAbsent("TERM", "xterm-256color");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
-    }
-
-    String screen() throws Exception {
-        return tmux("capture-pane", "-p", "-t", "dash");
-    }
-
-    /** Polls the pane until the condition holds; fails with the last screen after the overall bound. */
-    String awaitScreen(String what, Predicate<String> condition, long deadline) throws Exception {
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            last = screen();
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; the screen was:\n" + last);
     }
 
     /** Starts a plain shell in a 120x40 tmux session and types the demo command into it. */
     long startDashboard() throws Exception {
-        tmux = Requires.command("tmux");
-        socket = "modeldepot-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         long deadline = System.currentTimeMillis() + OVERALL_MILLIS;
-        tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "40", "env PS1='shell$ ' sh");
+        term = Tmux.shell("dash", 120, 40);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String line = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' ModelDashboard --demo"
                 + " --demo-size 4M --demo-rate 0 --cache-dir '" + tmp.resolve("store") + "'; echo EXIT=$? > '" + tmp.resolve("exit") + "'";
-        tmux("send-keys", "-t", "dash", "-l", line);
-        tmux("send-keys", "-t", "dash", "Enter");
+        term.type(line);
         return deadline;
     }
 
@@ -82,7 +44,7 @@ class DashboardTmuxTest {
         Path exit = tmp.resolve("exit");
         while (!Files.exists(exit) || Files.readString(exit).isBlank()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the dashboard did not exit; the screen was:\n" + screen());
+                throw new AssertionError("the dashboard did not exit; the screen was:\n" + term.screen());
             }
             Thread.sleep(100);
         }
@@ -92,32 +54,31 @@ class DashboardTmuxTest {
     @Test
     void demoDownloadsVerifiesShowsTheCorruptOneAndQuitsCleanly() throws Exception {
         long deadline = startDashboard();
-        String shown = awaitScreen("demo downloads to finish", s -> s.contains("Model Depot dashboard")
+        String shown = term.await("demo downloads to finish", s -> s.contains("Model Depot dashboard")
                 && count(s, " ready ") >= 3 && s.contains("corrupt") && s.contains("✗ sha256 mismatch"), deadline);
         assertTrue(shown.contains("demo-llava"), shown);
         assertTrue(shown.contains("local queue"), "the demo runs its own queue, and says so:\n" + shown);
         assertTrue(Files.isRegularFile(tmp.resolve("store").resolve("queue").resolve("queue.json")), "the queue lives in the store");
         assertTrue(shown.contains("✓ 20"), "verified models show when:\n" + shown);
-        assertEquals("1", tmux("display-message", "-p", "-t", "dash", "#{alternate_on}").trim(), "full screen while running");
+        assertEquals("1", term.display("#{alternate_on}"), "full screen while running");
 
         // The corrupt one: select it, open its repair choices, leave them.
-        tmux("send-keys", "-t", "dash", "j", "j", "j", "Enter");
-        awaitScreen("the repair dialog", s -> s.contains("Repair demo-broken:q8_0") && s.contains("r: download it again"), deadline);
-        tmux("send-keys", "-t", "dash", "Escape");
-        awaitScreen("the dialog to close", s -> !s.contains("Repair demo-broken:q8_0"), deadline);
+        term.keys("j", "j", "j", "Enter");
+        term.await("the repair dialog", s -> s.contains("Repair demo-broken:q8_0") && s.contains("r: download it again"), deadline);
+        term.keys("Escape");
+        term.await("the dialog to close", s -> !s.contains("Repair demo-broken:q8_0"), deadline);
 
-        tmux("send-keys", "-t", "dash", "q");
+        term.keys("q");
         assertEquals("EXIT=0", awaitExit(deadline));
-        String after = awaitScreen("the shell prompt", s -> s.contains("shell$") && !s.contains("Model Depot dashboard"), deadline);
+        String after = term.await("the shell prompt", s -> s.contains("shell$") && !s.contains("Model Depot dashboard"), deadline);
         assertFalse(after.contains("Models"), after);
-        assertEquals("0", tmux("display-message", "-p", "-t", "dash", "#{alternate_on}").trim(), "back on the normal screen");
+        assertEquals("0", term.display("#{alternate_on}"), "back on the normal screen");
         // Line mode and echo are back: the shell's terminal works as before.
         Path stty = tmp.resolve("stty");
-        tmux("send-keys", "-t", "dash", "-l", "stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon > '" + stty + "'");
-        tmux("send-keys", "-t", "dash", "Enter");
+        term.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon > '" + stty + "'");
         while (!Files.exists(stty) || Files.readString(stty).lines().count() < 2) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("stty did not report echo and icanon; the screen was:\n" + screen());
+                throw new AssertionError("stty did not report echo and icanon; the screen was:\n" + term.screen());
             }
             Thread.sleep(100);
         }
@@ -126,11 +87,11 @@ class DashboardTmuxTest {
     @Test
     void ctrlCAlsoQuitsAndRestoresTheTerminal() throws Exception {
         long deadline = startDashboard();
-        awaitScreen("the dashboard", s -> s.contains("Model Depot dashboard") && s.contains("Queue:"), deadline);
-        tmux("send-keys", "-t", "dash", "C-c");
+        term.await("the dashboard", s -> s.contains("Model Depot dashboard") && s.contains("Queue:"), deadline);
+        term.keys("C-c");
         assertEquals("EXIT=0", awaitExit(deadline));
-        awaitScreen("the shell prompt", s -> s.contains("shell$") && !s.contains("Model Depot dashboard"), deadline);
-        assertEquals("0", tmux("display-message", "-p", "-t", "dash", "#{alternate_on}").trim());
+        term.await("the shell prompt", s -> s.contains("shell$") && !s.contains("Model Depot dashboard"), deadline);
+        assertEquals("0", term.display("#{alternate_on}"));
     }
 
     static int count(String text, String needle) {
