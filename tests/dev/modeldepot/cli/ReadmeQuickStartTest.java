@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modeldepot.core.Json;
 import dev.modeldepot.testing.FaultOrigin;
 import dev.modeldepot.testing.Requires;
+import dev.modeldepot.testing.Tmux;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ class ReadmeQuickStartTest {
                     skipped = printed;
                     continue;
                 } else if (printed.contains("model-dashboard")) {
-                    o = new Tmux(tmux, tmp).runDashboard(line, REPO, prelude);
+                    o = new Dashboard(tmp).run(line, REPO, prelude);
                 } else {
                     o = bash(prelude, line, line.startsWith("./") ? REPO : elsewhere);
                 }
@@ -225,16 +226,14 @@ class ReadmeQuickStartTest {
     }
 
     /** A full-screen command in a tmux terminal: wait for the demo's models, press q, read the exit code. */
-    record Tmux(Path tmux, Path tmp) {
+    record Dashboard(Path tmp) {
         static final long DEADLINE_MILLIS = 600_000; // a cold ./jbang compiles the suite: minutes on a loaded 2-core machine
 
-        Outcome runDashboard(String line, Path dir, Path prelude) throws Exception {
-            String socket = "modeldepot-readme-" + ProcessHandle.current().pid();
+        Outcome run(String line, Path dir, Path prelude) throws Exception {
             Path exit = tmp.resolve("dashboard.exit");
             String script = "cd " + q(dir.toString()) + " && . " + q(prelude.toString()) + " && " + line + "; echo $? > " + q(exit.toString());
             long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
-            try {
-                tmux(socket, "new-session", "-d", "-s", "qs", "-x", "100", "-y", "30", "bash -c " + q(script) + "; sleep 600");
+            try (Tmux term = Tmux.session("qs", 100, 30, "bash -c " + q(script) + "; sleep 600")) {
                 String screen = "";
                 while (!(screen.contains("Model Depot dashboard") && screen.contains("demo-"))) {
                     if (System.currentTimeMillis() > deadline || Files.exists(exit)) {
@@ -242,31 +241,17 @@ class ReadmeQuickStartTest {
                                 "the dashboard did not show the demo's models; the screen was:\n" + screen);
                     }
                     Thread.sleep(200);
-                    screen = tmux(socket, "capture-pane", "-p", "-t", "qs");
+                    screen = term.screen();
                 }
-                tmux(socket, "send-keys", "-t", "qs", "q");
+                term.keys("q");
                 while (!Files.exists(exit) || Files.readString(exit).isBlank()) {
                     if (System.currentTimeMillis() > deadline) {
-                        return new Outcome(-1, screen, "the dashboard did not quit on q; the screen was:\n"
-                                + tmux(socket, "capture-pane", "-p", "-t", "qs"));
+                        return new Outcome(-1, screen, "the dashboard did not quit on q; the screen was:\n" + term.screen());
                     }
                     Thread.sleep(100);
                 }
                 return new Outcome(Integer.parseInt(Files.readString(exit).strip()), screen, "");
-            } finally {
-                tmux(socket, "kill-server");
             }
-        }
-
-        String tmux(String socket, String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(tmux.toString(), "-L", socket));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putIfAbsent("TERM", "xterm-256color");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
         }
     }
 }

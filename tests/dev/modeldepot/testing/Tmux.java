@@ -26,9 +26,14 @@ public final class Tmux implements AutoCloseable {
 
     /** Starts {@code sh} with the prompt "shell$ " in a {@code width}x{@code height} session. */
     public static Tmux shell(String session, int width, int height) throws IOException, InterruptedException {
+        return session(session, width, height, "env PS1='shell$ ' sh");
+    }
+
+    /** Runs {@code command} (a shell command line) in a {@code width}x{@code height} session. */
+    public static Tmux session(String session, int width, int height, String command) throws IOException, InterruptedException {
         Path tmux = Requires.command("tmux");
         Tmux t = new Tmux(tmux, "modeldepot-" + session + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), session);
-        t.run("new-session", "-d", "-s", session, "-x", String.valueOf(width), "-y", String.valueOf(height), "env PS1='shell$ ' sh");
+        t.run("new-session", "-d", "-s", session, "-x", String.valueOf(width), "-y", String.valueOf(height), command);
         return t;
     }
 
