@@ -150,7 +150,7 @@ public final class ProgressPrinter implements DownloadListener {
             lastPlain.put(label, clock.millis()); // the first line comes once a speed is known
             out.println(label + ": " + (s.connections() == 0 ? "copying " + Sizes.human(s.total()) + " from the bundle"
                     : (s.bytes() > 0 ? "resuming at " + Sizes.human(s.bytes()) + " of " : "downloading ")
-                    + Sizes.human(s.total()) + " with " + s.connections() + " connection" + (s.connections() == 1 ? "" : "s")));
+                    + Sizes.human(s.total()) + (s.connections() == 1 ? " with 1 connection" : " with up to " + s.connections() + " connections")));
         } else {
             message(e).ifPresent(out::println);
         }

@@ -189,16 +189,16 @@ final class Transfer {
             List<Thread> started = new ArrayList<>();
             started.add(threads.newThread(hasher));
             started.add(threads.newThread(() -> flushWhileRunning(ch, a.stop())));
-            for (int c = 0; c < conns; c++) {
-                started.add(threads.newThread(new RangeWorker(this, a)));
-            }
             started.forEach(Thread::start);
+            boolean ramp = settings.connections() == 0 && settings.limitRate() == 0;
+            ConnectionRamp workers = new ConnectionRamp(conns, ramp, threads, () -> new RangeWorker(this, a), System.nanoTime());
             try {
-                supervise(a, hasher);
+                supervise(a, hasher, workers);
             } finally {
                 // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
                 a.stop().set(true);
                 hasher.stop();
+                started.addAll(workers.workers());
                 for (Thread th : started) {
                     th.join(5000);
                 }
@@ -209,7 +209,7 @@ final class Transfer {
         }
     }
 
-    private void supervise(Attempt a, PrefixHasher hasher) throws IOException, InterruptedException {
+    private void supervise(Attempt a, PrefixHasher hasher, ConnectionRamp workers) throws IOException, InterruptedException {
         Segments segments = a.segments();
         SpeedMeter meter = new SpeedMeter(settings.clock(), 5000);
         long lastSave = System.nanoTime();
@@ -246,6 +246,7 @@ final class Transfer {
                 lastProgress = now;
                 long bytes = segments.bytesDone();
                 double speed = meter.sample(bytes);
+                workers.tick(speed, now);
                 long total = a.shownTotal(request);
                 listener.onEvent(new DownloadEvent.Progress(request.label(), bytes, total, speed, SpeedMeter.eta(bytes, total, speed)));
             }

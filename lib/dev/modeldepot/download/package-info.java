@@ -5,6 +5,7 @@
 //SOURCES BodyLimit.java
 //SOURCES BodySink.java
 //SOURCES Cancellation.java
+//SOURCES ConnectionRamp.java
 //SOURCES DownloadEngine.java
 //SOURCES DownloadEvent.java
 //SOURCES DownloadListener.java

@@ -78,7 +78,7 @@ class ProgressOutputTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         long progressLines = out.lines().filter(l -> l.contains("%")).count();
         assertEquals(2, progressLines, out); // 10.5 s of events, one line per 5 s, none before a speed is known
-        assertTrue(out.contains("m.gguf: downloading 1.0 kB with 4 connections"), out);
+        assertTrue(out.contains("m.gguf: downloading 1.0 kB with up to 4 connections"), out);
         assertTrue(out.contains("m.gguf: done -> /x/m.gguf"), out);
         assertTrue(out.lines().noneMatch(l -> l.contains("\u001b")), "no escape codes without a TTY");
     }
