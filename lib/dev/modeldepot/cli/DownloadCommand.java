@@ -73,7 +73,7 @@ public class DownloadCommand implements Callable<Integer> {
     @Option(names = "--limit-rate", paramLabel = "RATE", description = "Cap the speed per file, e.g. 20M (bytes per second).")
     String limitRate;
 
-    @Option(names = "--retries", paramLabel = "N", description = "Failures in a row before giving up (default: $HF_DOWNLOAD_MAX_RETRIES, else 8).")
+    @Option(names = "--retries", paramLabel = "N", description = "Retries after the first attempt, in a row without progress, before giving up (default: $HF_DOWNLOAD_MAX_RETRIES, else 8).")
     Integer retries;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "A connection silent this long is cancelled and its range retried (default: $HF_HUB_DOWNLOAD_TIMEOUT, else 30).")
