@@ -27,9 +27,13 @@ final class PrefixHasher implements Runnable {
     private volatile IOException failure;
     private volatile boolean finished;
 
-    PrefixHasher(FileChannel channel, Segments segments) {
+    /** Runs once, on the hasher's thread, when the whole file is hashed. */
+    private final Runnable whenFinished;
+
+    PrefixHasher(FileChannel channel, Segments segments, Runnable whenFinished) {
         this.channel = channel;
         this.segments = segments;
+        this.whenFinished = whenFinished;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -56,6 +60,7 @@ final class PrefixHasher implements Runnable {
                     hashed += n;
                 } else if (segments.allDone() && hashed >= segments.bytesDone()) {
                     finished = true;
+                    whenFinished.run();
                     return;
                 } else {
                     LockSupport.parkNanos(2_000_000); // 1 MB arrives in ~1 ms at loopback speed

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One file from one URL into its partial file: probe, resume or start over, parallel range
@@ -184,11 +185,13 @@ final class Transfer {
             }
             saveState(null);
             listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), a.shownTotal(request), conns));
-            PrefixHasher hasher = new PrefixHasher(ch, segments);
+            Thread supervisor = Thread.currentThread();
+            PrefixHasher hasher = new PrefixHasher(ch, segments, () -> LockSupport.unpark(supervisor));
             ThreadFactory threads = Threads.daemon("download " + request.label());
             List<Thread> started = new ArrayList<>();
             started.add(threads.newThread(hasher));
-            started.add(threads.newThread(() -> flushWhileRunning(ch, a.stop(), segments::bytesDone)));
+            Thread flusher = threads.newThread(() -> flushWhileRunning(ch, a.stop(), segments::bytesDone));
+            started.add(flusher);
             started.forEach(Thread::start);
             boolean ramp = settings.connections() == 0 && settings.limitRate() == 0;
             ConnectionRamp workers = new ConnectionRamp(conns, ramp, threads, () -> new RangeWorker(this, a), System.nanoTime());
@@ -198,6 +201,7 @@ final class Transfer {
                 // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
                 a.stop().set(true);
                 hasher.stop();
+                LockSupport.unpark(flusher); // ends its nap now instead of within 50 ms
                 started.addAll(workers.workers());
                 for (Thread th : started) {
                     th.join(5000);
@@ -215,7 +219,11 @@ final class Transfer {
         long lastSave = System.nanoTime();
         long lastProgress = 0;
         while (true) {
-            Thread.sleep(50);
+            // A nap the hasher cuts short when the file is complete: the end is seen at once.
+            LockSupport.parkNanos(50_000_000);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             if (cancel.isCancelled() || settings.limits().millisLeft(settings.clock().instant()) == 0) {
                 a.stop().set(true);
                 saveState(hasher);
@@ -294,14 +302,17 @@ final class Transfer {
         long flushed = written.getAsLong();
         while (!stopped.get()) {
             try {
-                Thread.sleep(50);
+                LockSupport.parkNanos(50_000_000); // unparked when the transfer stops
+                if (stopped.get()) {
+                    return;
+                }
                 long now = written.getAsLong();
                 if (now - flushed >= FLUSH_EVERY_BYTES || (now > flushed && System.nanoTime() - last >= 1_000_000_000L)) {
                     ch.force(false);
                     flushed = now;
                     last = System.nanoTime();
                 }
-            } catch (InterruptedException | IOException e) {
+            } catch (IOException e) {
                 return; // the final force reports real trouble
             }
         }

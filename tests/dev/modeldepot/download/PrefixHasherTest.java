@@ -1,0 +1,62 @@
+package dev.modeldepot.download;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hasher follows the completed prefix while segments fill out of order, and tells the
+ * transfer the moment the whole file is hashed (the transfer's supervisor naps between checks and
+ * is woken by this, so a finished download does not wait out the nap).
+ */
+class PrefixHasherTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void hashesTheWholeFileInOrderAndSaysSoOnceWhenSegmentsCompleteOutOfOrder() throws Exception {
+        int size = 3 * (1 << 20) + 12_345; // four segments, the last one short
+        byte[] data = new byte[size];
+        new Random(7).nextBytes(data);
+        Segments segments = new Segments(size, 1 << 20, List.of());
+        AtomicInteger told = new AtomicInteger();
+        AtomicLong doneWhenTold = new AtomicLong(-1);
+        try (FileChannel ch = FileChannel.open(dir.resolve("f.part"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            PrefixHasher hasher = new PrefixHasher(ch, segments, () -> {
+                doneWhenTold.set(segments.bytesDone());
+                told.incrementAndGet();
+            });
+            Thread t = new Thread(hasher, "hasher under test");
+            t.start();
+            for (int i : new int[] {2, 0, 3, 1}) { // a later segment first: the hasher must wait for the gap
+                long from = segments.start(i);
+                int length = (int) (segments.end(i) - from);
+                ch.write(ByteBuffer.wrap(data, (int) from, length), from);
+                segments.advance(i, length);
+                Thread.sleep(20);
+                if (i != 1) {
+                    assertEquals(0, told.get(), "told before segment 1 (the gap) was written");
+                }
+            }
+            t.join(10_000);
+            assertTrue(hasher.finished(), "the hasher did not finish");
+            assertEquals(1, told.get(), "the end must be told exactly once");
+            assertEquals(size, doneWhenTold.get(), "told before every byte was on disk");
+            assertEquals(size, hasher.hashed());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), hasher.hex());
+        }
+    }
+}
