@@ -6,7 +6,8 @@
 #                  the CPU floors: curl -o f alone, openssl dgst -sha256 alone (page cache)
 #   limit_rate 25m per connection:
 #                  aria2c -x16 -s16 --checksum=sha-256=…  |  ours --connections 16
-# Each is timed by /usr/bin/time: wall, CPU (user+sys, children included) and peak RSS.
+# Each is timed by /usr/bin/time: wall, CPU (user+sys, children included) and peak RSS. The
+# commands of a group run in turn, round after round, so the machine's drift hits all alike.
 #
 #   bench/download-speed.sh                      # 1024 and 4096 MiB
 #   BENCH_SIZES_MB="1024" BENCH_RUNS=1 BENCH_JBANG=0 bench/download-speed.sh
@@ -65,21 +66,27 @@ cleanup() { kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null
 trap cleanup EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 
-# measure NAME CMD: runs CMD $RUNS times (after clearing the download folder), records
-# "wall cpu rss_kb" per run in $WORK/NAME.runs and prints the medians.
+# measure NAME CMD [NAME CMD ...]: runs the commands in turn, round after round ($RUNS rounds,
+# the download folder cleared before each run), so a drift of the machine (page cache, the
+# host's other guests) falls on every command alike. Records "wall cpu rss_kb" per run in
+# $WORK/NAME.runs and prints each command's medians.
 measure() {
-  local name=$1 cmd=$2
-  : > "$WORK/$name.runs"
+  local args=("$@") i name cmd
+  for ((i = 0; i < ${#args[@]}; i += 2)); do : > "$WORK/${args[i]}.runs"; done
   for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/dl" && mkdir -p "$WORK/dl"
-    sync
-    if /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.out" bash -c "$cmd" > "$WORK/out.txt" 2>&1; then
-      awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$WORK/time.out" >> "$WORK/$name.runs"
-    else
-      echo "   $name FAILED:"; tail -3 "$WORK/out.txt"
-    fi
+    for ((i = 0; i < ${#args[@]}; i += 2)); do
+      name=${args[i]} cmd=${args[i + 1]}
+      rm -rf "$WORK/dl" && mkdir -p "$WORK/dl"
+      sync
+      if /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.out" bash -c "$cmd" > "$WORK/out.txt" 2>&1; then
+        awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$WORK/time.out" >> "$WORK/$name.runs"
+      else
+        echo "   $name FAILED:"; tail -3 "$WORK/out.txt"
+      fi
+    done
   done
-  python3 - "$WORK/$name.runs" "$name" <<'PY'
+  for ((i = 0; i < ${#args[@]}; i += 2)); do
+    python3 - "$WORK/${args[i]}.runs" "${args[i]}" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 if not rows:
@@ -88,6 +95,7 @@ w = statistics.median(float(r[0]) for r in rows); c = statistics.median(float(r[
 m = max(int(r[2]) for r in rows) / 1024
 print("   %-28s wall %7.2f s   cpu %6.2f s   peak RSS %5.0f MB   (walls %s)" % (sys.argv[2], w, c, m, " ".join(r[0] for r in rows)))
 PY
+  done
 }
 med() { python3 -c 'import statistics,sys; r=[l.split() for l in open(sys.argv[1]) if l.strip()]; print("%.2f" % statistics.median(float(x[int(sys.argv[2])]) for x in r) if r else "nan")' "$WORK/$1.runs" "$2"; }
 peak() { python3 -c 'import sys; r=[int(l.split()[2]) for l in open(sys.argv[1]) if l.strip()]; print(max(r)//1024 if r else 0)' "$WORK/$1.runs"; }
@@ -110,16 +118,18 @@ for MB in $SIZES; do
   U="http://127.0.0.1:$PORT/$F"
   S="http://127.0.0.1:$SLOW/$F"
   echo " unthrottled"
-  measure "curl-openssl-$MB" "curl -s -o $WORK/dl/f $U && openssl dgst -sha256 $WORK/dl/f"
-  measure "curl-sha256sum-$MB" "curl -s -o $WORK/dl/f $U && sha256sum $WORK/dl/f"
-  measure "ours-$MB" "$OURS --url $U --sha256 $SHA -o $WORK/dl/f -q"
-  # The floors: what the machine charges any tool for the two halves of the job, apart.
-  measure "curl-alone-$MB" "curl -s -o $WORK/dl/f $U"
-  measure "openssl-alone-$MB" "openssl dgst -sha256 $WORK/www/$F"
-  [ "$JBANG" = 1 ] && measure "ours-jbang-$MB" "$SCRIPT --url $U --sha256 $SHA -o $WORK/dl/f -q"
+  unthrottled=(
+    "curl-openssl-$MB" "curl -s -o $WORK/dl/f $U && openssl dgst -sha256 $WORK/dl/f"
+    "curl-sha256sum-$MB" "curl -s -o $WORK/dl/f $U && sha256sum $WORK/dl/f"
+    "ours-$MB" "$OURS --url $U --sha256 $SHA -o $WORK/dl/f -q"
+    # The floors: what the machine charges any tool for the two halves of the job, apart.
+    "curl-alone-$MB" "curl -s -o $WORK/dl/f $U"
+    "openssl-alone-$MB" "openssl dgst -sha256 $WORK/www/$F")
+  [ "$JBANG" = 1 ] && unthrottled+=("ours-jbang-$MB" "$SCRIPT --url $U --sha256 $SHA -o $WORK/dl/f -q")
+  measure "${unthrottled[@]}"
   echo " nginx limit_rate 25m per connection"
-  measure "aria2c-$MB" "aria2c -q -x16 -s16 -k1M --file-allocation=none --checksum=sha-256=$SHA -d $WORK/dl -o f $S"
-  measure "ours-25m-$MB" "$OURS --url $S --sha256 $SHA -o $WORK/dl/f -q --connections 16"
+  measure "aria2c-$MB" "aria2c -q -x16 -s16 -k1M --file-allocation=none --checksum=sha-256=$SHA -d $WORK/dl -o f $S" \
+          "ours-25m-$MB" "$OURS --url $S --sha256 $SHA -o $WORK/dl/f -q --connections 16"
   rm -f "$WORK/www/$F"
   GIB=$(python3 -c "print($MB / 1024)")
   SUMMARY+="
