@@ -303,8 +303,8 @@ final class Transfer {
         while (!stopped.get()) {
             try {
                 LockSupport.parkNanos(50_000_000); // unparked when the transfer stops
-                if (stopped.get()) {
-                    return;
+                if (stopped.get() || Thread.currentThread().isInterrupted()) {
+                    return; // an interrupt would end every nap at once: stop instead of spinning
                 }
                 long now = written.getAsLong();
                 if (now - flushed >= FLUSH_EVERY_BYTES || (now > flushed && System.nanoTime() - last >= 1_000_000_000L)) {
