@@ -66,6 +66,12 @@ final class Transfer {
         }
     }
 
+    /**
+     * How long the supervisor and the write-back thread nap between checks. Both are woken when
+     * the transfer ends, so no download waits this out; a test lengthens it to prove that.
+     */
+    static volatile long napNanos = 50_000_000;
+
     /** The attempt running or last run (null before the first): for the state file and the outcome. */
     private volatile Attempt current;
 
@@ -220,7 +226,7 @@ final class Transfer {
         long lastProgress = 0;
         while (true) {
             // A nap the hasher cuts short when the file is complete: the end is seen at once.
-            LockSupport.parkNanos(50_000_000);
+            LockSupport.parkNanos(napNanos);
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -302,7 +308,7 @@ final class Transfer {
         long flushed = written.getAsLong();
         while (!stopped.get()) {
             try {
-                LockSupport.parkNanos(50_000_000); // unparked when the transfer stops
+                LockSupport.parkNanos(napNanos); // unparked when the transfer stops
                 if (stopped.get() || Thread.currentThread().isInterrupted()) {
                     return; // an interrupt would end every nap at once: stop instead of spinning
                 }

@@ -41,6 +41,7 @@ class JbangLauncherTest {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "some-alias@.", "--version").redirectErrorStream(true);
         pb.environment().remove("JBANG_JAVA_OPTIONS");
+        pb.environment().remove("JBANG_CLI_VERSION"); // the launcher's own version, whose folder is faked above
         pb.environment().put("JAVA_HOME", jdk.getParent().toString());
         pb.environment().put("MODELDEPOT_BUNDLED_JBANG", "1"); // never an installed jbang
         pb.environment().putAll(env);
@@ -59,6 +60,12 @@ class JbangLauncherTest {
         List<String> jvm = args.subList(0, classpath);
         assertTrue(jvm.contains("-XX:TieredStopAtLevel=1") && jvm.contains("-XX:+UseSerialGC"), "JBang's JVM options: " + jvm);
         assertEquals(List.of("dev.jbang.Main", "some-alias@.", "--version"), args.subList(classpath + 2, args.size()));
+    }
+
+    @Test
+    void emptyJbangJavaOptionsMeanNone() throws Exception {
+        List<String> args = javaArgsOfJbang(Map.of("JBANG_JAVA_OPTIONS", ""));
+        assertEquals(0, args.indexOf("-classpath"), "no JVM options before the classpath: " + args);
     }
 
     @Test
