@@ -34,11 +34,22 @@ import java.util.Map;
  * @param http            the client (redirects must be NEVER: the engine follows them itself)
  * @param writer          how bytes reach the partial file (a seam for disk-full tests)
  * @param limits          bounds against hostile servers: body size, minimum speed, deadline, redirects
+ * @param directWritesAbove files larger than this are written with O_DIRECT where the file system allows it
+ *                        ({@link #DIRECT_WRITES_ABOVE}; 0 for every file, -1 for none: $MODEL_DEPOT_DIRECT_IO)
  */
 public record DownloadSettings(int connections, long limitRate, int retries, Duration stallTimeout,
                                List<String> headers, String token, String tokenHost, String hfToken,
                                URI hfEndpoint, boolean disabled, boolean checkFreeSpace, long segmentSize,
-                               Duration lockWait, Clock clock, HttpClient http, PartialWriter writer, Limits limits) {
+                               Duration lockWait, Clock clock, HttpClient http, PartialWriter writer, Limits limits,
+                               long directWritesAbove) {
+    /**
+     * Up to this size a download goes through the page cache; above it, with O_DIRECT. Measured
+     * on the 2-core bench machine (docs/design/download.md, round 4): at 1 GiB both cost the same
+     * within noise (the page cache a little less), at 2 GiB O_DIRECT took 28 % less time and CPU,
+     * at 4 GiB half, because past the kernel's dirty-page thresholds it throttles and reclaims.
+     */
+    public static final long DIRECT_WRITES_ABOVE = 1L << 30;
+
     public static final URI DEFAULT_HF_ENDPOINT = URI.create("https://huggingface.co");
 
     public DownloadSettings {
@@ -78,7 +89,21 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
         }
         boolean off = dev.modeldepot.core.DownloadSwitch.disabled(env);
         return new DownloadSettings(0, 0, retries, timeout, List.of(), null, null, hfToken, endpoint, off, true, 0,
-                Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT, Limits.DEFAULT);
+                Duration.ofMinutes(30), Clock.systemUTC(), client(env, timeout), PartialWriter.DIRECT, Limits.DEFAULT,
+                directWritesAbove(env.get("MODEL_DEPOT_DIRECT_IO")));
+    }
+
+    /** $MODEL_DEPOT_DIRECT_IO: 0 never writes with O_DIRECT, 1 always does, unset leaves it to the size. */
+    static long directWritesAbove(String value) {
+        if (value == null || value.isBlank()) {
+            return DIRECT_WRITES_ABOVE;
+        }
+        return switch (value.trim()) {
+            case "0" -> -1;
+            case "1" -> 0;
+            default -> throw DepotException.badInput("MODEL_DEPOT_DIRECT_IO must be 0 (never write with O_DIRECT) or 1 (always); it is '"
+                    + dev.modeldepot.core.Printable.of(value) + "'");
+        };
     }
 
     /**
@@ -121,6 +146,7 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
         private Clock clock;
         private HttpClient http;
         private PartialWriter writer;
+        private long directWritesAbove;
         private Limits limits;
 
         private Builder(DownloadSettings s) {
@@ -140,6 +166,7 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
             clock = s.clock;
             http = s.http;
             writer = s.writer;
+            directWritesAbove = s.directWritesAbove;
             limits = s.limits;
         }
 
@@ -215,6 +242,11 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
             return this;
         }
 
+        public Builder directWritesAbove(long value) {
+            directWritesAbove = value;
+            return this;
+        }
+
         public Builder writer(PartialWriter value) {
             writer = value;
             return this;
@@ -226,7 +258,7 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
         }
 
         public DownloadSettings build() {
-            return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits);
+            return new DownloadSettings(connections, limitRate, retries, stallTimeout, headers, token, tokenHost, hfToken, hfEndpoint, disabled, checkFreeSpace, segmentSize, lockWait, clock, http, writer, limits, directWritesAbove);
         }
     }
 

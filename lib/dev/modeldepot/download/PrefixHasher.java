@@ -5,13 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * SHA-256 of the partial file, following the completed prefix in order while workers fill it.
- * It reads back what was just written (still in the page cache), so hashing overlaps the
- * transfer and is done moments after the last byte: no second full read at the end.
+ * The next blocks in order are handed over from memory by {@link WriteBehind} as they are
+ * written; anything else it reads back (from the page cache, where those bytes were written), so
+ * hashing overlaps the transfer and is done moments after the last byte: no second full read.
  */
 final class PrefixHasher implements Runnable {
     private final FileChannel channel;
@@ -30,6 +32,11 @@ final class PrefixHasher implements Runnable {
     /** Runs once, on the hasher's thread, when the whole file is hashed. */
     private final Runnable whenFinished;
 
+    /** Written blocks handed over in file order, the first starting at {@link #hashed} (guarded by this). */
+    private final ArrayDeque<WriteBehind.Block> handed = new ArrayDeque<>();
+    private StagingBuffers handedFrom;
+    private volatile Thread thread;
+
     PrefixHasher(FileChannel channel, Segments segments, Runnable whenFinished) {
         this.channel = channel;
         this.segments = segments;
@@ -41,12 +48,50 @@ final class PrefixHasher implements Runnable {
         }
     }
 
+    /** Whether a block written at {@code position} is the next one to hash (then it may be handed over). */
+    synchronized boolean expects(long position) {
+        WriteBehind.Block last = handed.peekLast();
+        return position == (last == null ? hashed : last.position() + last.length());
+    }
+
+    /** A written block at the position {@link #expects} agreed to; its buffer goes back to {@code buffers} once hashed. */
+    synchronized void handOver(WriteBehind.Block b, StagingBuffers buffers) {
+        handedFrom = buffers;
+        handed.add(b);
+        LockSupport.unpark(thread);
+    }
+
+    private synchronized WriteBehind.Block nextHanded() {
+        return handed.peek();
+    }
+
+    /** Counts a hashed block and gives its buffer back, in one step with {@link #expects}. */
+    private synchronized void hashedHanded(WriteBehind.Block b, boolean used) {
+        handed.poll();
+        if (used) {
+            hashed += b.length();
+        }
+        handedFrom.give(b.buffer());
+    }
+
     @Override
     public void run() {
+        thread = Thread.currentThread();
         int[] hint = {0};
         try {
             while (!stop) {
+                // The prefix first: a block is handed over before its bytes count, so a prefix that
+                // includes it is always seen with it (never read back instead).
                 long prefix = segments.size < 0 ? segments.bytesDone() : segments.prefix(hint);
+                WriteBehind.Block b = nextHanded();
+                if (b != null) {
+                    boolean inOrder = b.position() == hashed; // always, unless a bug: then it is read back instead
+                    if (inOrder) {
+                        digest.update(b.bytes());
+                    }
+                    hashedHanded(b, inOrder);
+                    continue;
+                }
                 long ready = prefix - hashed;
                 if (ready >= MIN_READ || (ready > 0 && segments.allDone())) {
                     buffer.clear();
@@ -58,7 +103,7 @@ final class PrefixHasher implements Runnable {
                     buffer.flip();
                     digest.update(buffer);
                     hashed += n;
-                } else if (segments.allDone() && hashed >= segments.bytesDone()) {
+                } else if (segments.allDone() && hashed >= segments.bytesDone() && nextHanded() == null) {
                     finished = true;
                     whenFinished.run();
                     return;
@@ -68,6 +113,12 @@ final class PrefixHasher implements Runnable {
             }
         } catch (IOException e) {
             failure = e;
+        } finally {
+            synchronized (this) {
+                for (WriteBehind.Block b; (b = handed.poll()) != null; ) {
+                    handedFrom.give(b.buffer());
+                }
+            }
         }
     }
 

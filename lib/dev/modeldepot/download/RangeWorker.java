@@ -110,11 +110,19 @@ final class RangeWorker implements Runnable {
         uri = t.link.current(); // the end of the redirect chain, found once per file
         HttpFetcher.Reply reply = t.fetcher.get(uri, headers);
         BodySink body = reply.body();
+        SegmentWriter sink = new SegmentWriter(i, from);
+        boolean received = false;
         try {
             check(reply, from, s.end(i) - 1);
-            stream(i, body);
+            received = stream(i, body, sink);
         } finally {
             body.cancel();
+            sink.close();
+            if (!received) {
+                // The segment may go back on the list: what arrived is written first, so no
+                // other request starts from a count that bytes still in memory would change.
+                sink.awaitWritten();
+            }
         }
     }
 
@@ -177,13 +185,14 @@ final class RangeWorker implements Runnable {
      * Lets the client's thread write the body straight into the partial file (see
      * {@link SegmentWriter}) while this thread only watches: the end, a stall, a stop.
      */
-    private void stream(int i, BodySink body) throws IOException, InterruptedException {
+    /** True when the whole range arrived (it may still be on its way to disk), false after a stop. */
+    private boolean stream(int i, BodySink body, SegmentWriter sink) throws IOException, InterruptedException {
         Segments s = segments;
         long stallNanos = Math.max(1, t.settings.stallTimeout().toMillis()) * 1_000_000;
         long poll = Math.min(250, Math.max(1, t.settings.stallTimeout().toMillis()));
         SpeedFloor floor = new SpeedFloor(SpeedFloor.effective(t.settings.limits().minSpeed(), t.settings.limitRate(), a.connections()),
                 t.settings.limits().minSpeedTime(), System.nanoTime());
-        body.start(new SegmentWriter(i), a.throttle().limited());
+        body.start(sink, a.throttle().limited());
         while (true) {
             BodySink.State state;
             try {
@@ -197,7 +206,7 @@ final class RangeWorker implements Runnable {
                 break;
             }
             if (stopped()) {
-                return;
+                return false;
             }
             if (floor.tooSlow(got, System.nanoTime())) {
                 throw new FetchException(Kind.RETRY, HttpFetcher.host(uri) + " was " + floor.describe() + "; range re-queued");
@@ -206,44 +215,133 @@ final class RangeWorker implements Runnable {
                 throw new FetchException(Kind.RETRY, "no data from " + HttpFetcher.host(uri) + " for " + t.settings.stallTimeout().toSeconds() + " s; range re-queued");
             }
         }
+        sink.close();
         if (s.size < 0) {
-            s.endStream();
-        } else if (!s.complete(i)) {
+            if (!sink.awaitWritten()) {
+                return false; // the writer failed: the supervisor reports it
+            }
+            s.endStream(); // only once every byte is counted: the hasher ends at the count
+        } else if (!sink.receivedAll()) {
             throw new FetchException(Kind.RETRY, "the body from " + HttpFetcher.host(uri) + " ended early (truncated after " + got + " bytes)");
         }
+        return true;
     }
 
     /**
-     * Runs on the HTTP client's thread: writes each buffer the client read at its position in
-     * the partial file, from the client's own buffer. Bytes past the segment are dropped (the
-     * request asked for no more), but the body is read on so the connection can be reused.
+     * Runs on the body's pump thread: gathers the bytes in a staging block of
+     * {@link StagingBuffers} and hands each full block to the attempt's {@link WriteBehind}, so
+     * the pump reads on while the block goes to disk. Bytes past the segment are dropped (the
+     * request asked for no more), but the body is read on so the connection can be reused. A
+     * slow body's block is handed on every {@link #HAND_ON_NANOS}, so progress and the state
+     * file follow it. Without a free block it writes through the page cache itself.
      */
     private final class SegmentWriter implements BodySink.Consumer {
+        /** How long a partly filled block may wait for more bytes. */
+        private static final long HAND_ON_NANOS = 250_000_000;
+        /** How long to wait for a free block before writing the bytes the ordinary way. */
+        private static final long WAIT_FOR_BLOCK_NANOS = 200_000_000;
         private final int i;
-        private long unpaid; // bytes not yet booked against --limit-rate (client thread only)
+        private final long end;
+        final WriteBehind.Request request = new WriteBehind.Request();
+        /** File position of the next byte to arrive. */
+        private long next;
+        private ByteBuffer stage;
+        private int stageFrom;
+        private long stageStarted;
+        private boolean closed;
+        private long unpaid; // bytes not yet booked against --limit-rate (pump thread only)
 
-        SegmentWriter(int i) {
+        SegmentWriter(int i, long from) {
             this.i = i;
+            this.next = from;
+            this.end = segments.end(i);
         }
 
         @Override
-        public void accept(ByteBuffer b) throws IOException {
-            Segments s = segments;
-            long pos = s.start(i) + s.done(i);
-            long room = s.end(i) - pos;
-            if (room <= 0 || stopped()) {
+        public synchronized void accept(ByteBuffer b) throws IOException {
+            long room = end - next;
+            if (closed || room <= 0 || stopped()) {
                 return;
             }
             if (b.remaining() > room) {
                 b.limit(b.position() + (int) room);
             }
             int n = b.remaining();
-            a.limit().check(pos + n, t.request.label()); // an endless body stops here, before a byte too many is written
-            t.settings.writer().write(a.channel(), b, pos);
-            s.advance(i, n);
-            t.fetched.addAndGet(n);
+            a.limit().check(next + n, t.request.label()); // an endless body stops here, before a byte too many is written
+            while (b.hasRemaining()) {
+                if (stage == null && (a.writes() == null || !startBlock())) {
+                    writeNow(b);
+                    break;
+                }
+                int k = Math.min(b.remaining(), stage.remaining());
+                stage.put(stage.position(), b, b.position(), k);
+                stage.position(stage.position() + k);
+                b.position(b.position() + k);
+                next += k;
+                if (!stage.hasRemaining()) {
+                    handOn();
+                }
+            }
             got += n;
             unpaid += n;
+            if (stage != null && (next >= end || System.nanoTime() - stageStarted >= HAND_ON_NANOS)) {
+                handOn();
+            }
+        }
+
+        /** A fresh block whose offsets match the file's page offsets (so its whole pages can go O_DIRECT). */
+        private boolean startBlock() {
+            stage = StagingBuffers.SHARED.take(WAIT_FOR_BLOCK_NANOS);
+            if (stage == null) {
+                return false;
+            }
+            stageFrom = (int) (next % StagingBuffers.ALIGN);
+            stage.limit(StagingBuffers.SIZE).position(stageFrom);
+            stageStarted = System.nanoTime();
+            return true;
+        }
+
+        private void handOn() {
+            ByteBuffer full = stage;
+            stage = null;
+            int to = full.position();
+            if (to == stageFrom) {
+                StagingBuffers.SHARED.give(full);
+                return;
+            }
+            a.writes().submit(new WriteBehind.Block(i, full, stageFrom, to, next - (to - stageFrom), request));
+        }
+
+        /** No block came free: once this request's earlier blocks are written, write these bytes in place. */
+        private void writeNow(ByteBuffer b) throws IOException {
+            if (a.writes() != null && !a.writes().awaitWritten(request)) {
+                b.position(b.limit()); // the writer failed; the attempt is ending
+                return;
+            }
+            int n = b.remaining();
+            long pos = next;
+            t.settings.writer().write(a.channel(), b, pos);
+            next += n;
+            segments.advance(i, n);
+            t.fetched.addAndGet(n);
+        }
+
+        /** No more bytes are taken; what is staged is handed on to be written. Idempotent. */
+        synchronized void close() {
+            closed = true;
+            if (stage != null) {
+                handOn();
+            }
+        }
+
+        /** Waits for this request's staged blocks to be written; false if the writer failed. */
+        boolean awaitWritten() {
+            return a.writes() == null || a.writes().awaitWritten(request);
+        }
+
+        /** Every byte of the range arrived (written, or on its way to disk). */
+        synchronized boolean receivedAll() {
+            return next >= end;
         }
 
         @Override

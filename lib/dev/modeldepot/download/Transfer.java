@@ -51,7 +51,8 @@ final class Transfer {
      */
     record Attempt(boolean single, long size, String etag, String lastModified, Segments segments, FileChannel channel,
                    BodyLimit limit, int connections, Throttle throttle, AtomicBoolean stop, AtomicReference<Throwable> fatal,
-                   AtomicInteger active) {
+                   AtomicInteger active, WriteBehind writes) {
+        // writes: the O_DIRECT write-behind thread, or null when bytes are written in place
         /** If-Range takes a strong ETag or a date; a weak ETag cannot be used, so then the date. */
         String ifRangeValidator() {
             if (etag != null && !etag.startsWith("W/")) {
@@ -181,23 +182,33 @@ final class Transfer {
         requireOwnPartial(part);
         // NOFOLLOW_LINKS: a link planted after the check still cannot redirect the writes.
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Attempt a = new Attempt(single, size, etag, lastModified, segments, ch,
-                    BodyLimit.of(request.expectedSize(), size, settings.limits(), part), conns, new Throttle(settings.limitRate()),
-                    new AtomicBoolean(), new AtomicReference<>(), new AtomicInteger());
-            current = a;
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+             FileChannel direct = size > settings.directWritesAbove() && settings.directWritesAbove() >= 0 ? openDirect(part) : null) {
             if (size > 0 && ch.size() < size) {
                 settings.writer().write(ch, ByteBuffer.wrap(new byte[1]), size - 1); // sparse preallocation
             }
-            saveState(null);
-            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), a.shownTotal(request), conns));
             Thread supervisor = Thread.currentThread();
             PrefixHasher hasher = new PrefixHasher(ch, segments, () -> LockSupport.unpark(supervisor));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> fatal = new AtomicReference<>();
+            // Without O_DIRECT the connections write in place: staging would only add copies.
+            WriteBehind writes = direct == null ? null
+                    : new WriteBehind(ch, direct, settings.writer(), segments, hasher, fetched, StagingBuffers.SHARED, stop, fatal);
+            Attempt a = new Attempt(single, size, etag, lastModified, segments, ch,
+                    BodyLimit.of(request.expectedSize(), size, settings.limits(), part), conns, new Throttle(settings.limitRate()),
+                    stop, fatal, new AtomicInteger(), writes);
+            current = a;
+            saveState(null);
+            listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), a.shownTotal(request), conns));
             ThreadFactory threads = Threads.daemon("download " + request.label());
             List<Thread> started = new ArrayList<>();
             started.add(threads.newThread(hasher));
             Thread flusher = threads.newThread(() -> flushWhileRunning(ch, a.stop(), segments::bytesDone));
             started.add(flusher);
+            Thread writer = writes == null ? null : threads.newThread(writes);
+            if (writer != null) {
+                started.add(writer);
+            }
             started.forEach(Thread::start);
             boolean ramp = settings.connections() == 0 && settings.limitRate() == 0;
             ConnectionRamp workers = new ConnectionRamp(conns, ramp, threads, () -> new RangeWorker(this, a), System.nanoTime());
@@ -206,9 +217,15 @@ final class Transfer {
             } finally {
                 // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
                 a.stop().set(true);
-                hasher.stop();
                 LockSupport.unpark(flusher); // ends its nap now instead of within 50 ms
-                started.addAll(workers.workers());
+                for (Thread th : workers.workers()) {
+                    th.join(5000); // each hands its staged bytes to the writer before it ends
+                }
+                if (writes != null) {
+                    writes.finish();
+                    writer.join(5000);
+                }
+                hasher.stop();
                 for (Thread th : started) {
                     th.join(5000);
                 }
@@ -268,6 +285,24 @@ final class Transfer {
                 lastSave = now;
                 saveQuietly(hasher);
             }
+        }
+    }
+
+    /**
+     * The partial file opened a second time with {@code O_DIRECT} (writes that skip the page
+     * cache), or null where the file system or platform refuses it (tmpfs, some network file
+     * systems, Windows, or a block size the staging blocks are not aligned to).
+     */
+    static FileChannel openDirect(Path part) {
+        try {
+            long block = Files.getFileStore(part).getBlockSize();
+            if (block <= 0 || StagingBuffers.ALIGN % block != 0) {
+                return null;
+            }
+            return FileChannel.open(part, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS,
+                    com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
         }
     }
 

@@ -59,4 +59,34 @@ class PrefixHasherTest {
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), hasher.hex());
         }
     }
+
+    @Test
+    void blocksHandedOverInOrderAreHashedFromMemoryAndTheRestIsReadBack() throws Exception {
+        int size = 3 * StagingBuffers.ALIGN + 100;
+        byte[] data = new byte[size];
+        new Random(8).nextBytes(data);
+        Segments segments = new Segments(size, size, List.of());
+        StagingBuffers pool = new StagingBuffers(2);
+        try (FileChannel ch = FileChannel.open(dir.resolve("f.part"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            PrefixHasher hasher = new PrefixHasher(ch, segments, () -> { });
+            // The first two pages are handed over, and the file holds zeros there: only a hash
+            // from memory gives the right digest. The rest is on disk only: it must be read back.
+            int handed = 2 * StagingBuffers.ALIGN;
+            ch.write(ByteBuffer.wrap(data, handed, size - handed), handed);
+            assertTrue(hasher.expects(0));
+            assertTrue(!hasher.expects(StagingBuffers.ALIGN), "a block that is not next must not be handed over");
+            ByteBuffer block = pool.take(0);
+            block.put(0, data, 0, handed);
+            hasher.handOver(new WriteBehind.Block(0, block, 0, handed, 0, new WriteBehind.Request()), pool);
+            assertTrue(hasher.expects(handed), "the next block continues the handed one");
+            segments.advance(0, size);
+            Thread t = new Thread(hasher, "hasher under test");
+            t.start();
+            t.join(10_000);
+            assertTrue(hasher.finished(), "the hasher did not finish");
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), hasher.hex());
+            assertEquals(1, pool.free(), "the handed block's buffer was given back");
+        }
+    }
 }

@@ -1,0 +1,184 @@
+package dev.modeldepot.download;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.ExitCode;
+import dev.modeldepot.testing.FaultOrigin;
+import dev.modeldepot.testing.StartedOrigins;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Large files are written past the page cache (O_DIRECT) in whole pages, with the hasher fed
+ * from memory; partial pages, other connections' out-of-order blocks and file systems that
+ * refuse O_DIRECT go the ordinary way, and the file is exact whichever way each byte went.
+ * The file is opened twice, so a recording {@link PartialWriter} tells the two ways apart: the
+ * in-place channel is the one that gets the one-byte sparse preallocation at the file's end.
+ */
+@ExtendWith(StartedOrigins.class)
+class DirectWritesTest {
+    static final int MB = 1 << 20;
+    static final int PAGE = StagingBuffers.ALIGN;
+    @TempDir
+    Path dir;
+    FaultOrigin origin;
+
+    /** Every write, by channel, as {position, length}; optionally failing like a file system or a full disk. */
+    static final class Recorder implements PartialWriter {
+        final Map<FileChannel, List<long[]>> writes = new ConcurrentHashMap<>();
+        final List<FileChannel> order = new CopyOnWriteArrayList<>();
+        volatile String failDirect; // thrown once by the first write on the second channel
+        volatile long fullAfter = Long.MAX_VALUE; // "No space left on device" past this many bytes
+        final AtomicLong written = new AtomicLong();
+
+        @Override
+        public void write(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+            if (!order.contains(ch)) {
+                order.add(ch);
+            }
+            if (written.addAndGet(b.remaining()) > fullAfter) {
+                throw new IOException("No space left on device");
+            }
+            String fail = failDirect;
+            if (fail != null && order.indexOf(ch) == 1) {
+                failDirect = null;
+                throw new IOException(fail);
+            }
+            writes.computeIfAbsent(ch, c -> new CopyOnWriteArrayList<>()).add(new long[] {pos, b.remaining()});
+            PartialWriter.DIRECT.write(ch, b, pos);
+        }
+
+        List<long[]> inPlace() {
+            return writes.getOrDefault(order.get(0), List.of());
+        }
+
+        List<long[]> direct() {
+            return order.size() < 2 ? List.of() : writes.getOrDefault(order.get(1), List.of());
+        }
+
+        long bytes(List<long[]> w) {
+            return w.stream().mapToLong(x -> x[1]).sum();
+        }
+    }
+
+    DownloadResult fetch(byte[] body, DownloadSettings s) {
+        DownloadRequest req = new DownloadRequest("f", origin.url("/f"), List.of(), body.length, FaultOrigin.sha256(body), dir.resolve("f"), null);
+        return new DownloadEngine(s).download(req, new Events(), new Cancellation());
+    }
+
+    static DownloadSettings settings(Recorder r, int connections) {
+        return EngineFaultsTest.settings().toBuilder().writer(r).connections(connections).segmentSize(4 * MB).directWritesAbove(0).build();
+    }
+
+    void assertExact(byte[] body, DownloadResult r) throws IOException {
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertEquals(FaultOrigin.sha256(body), FaultOrigin.sha256(Files.readAllBytes(dir.resolve("f"))));
+    }
+
+    static void assertWholePages(List<long[]> direct) {
+        for (long[] w : direct) {
+            assertTrue(w[0] % PAGE == 0 && w[1] % PAGE == 0, "an O_DIRECT write of " + w[1] + " bytes at " + w[0] + " is not whole pages");
+        }
+    }
+
+    @AfterEach
+    void everyStagingBlockIsGivenBack() throws InterruptedException {
+        StagingBuffers pool = StagingBuffers.SHARED;
+        for (int i = 0; i < 100 && pool.free() != pool.made(); i++) {
+            Thread.sleep(50); // a stopped connection's pump may still be handing its last block back
+        }
+        assertEquals(pool.made(), pool.free(), "staging blocks leaked");
+    }
+
+    @Test
+    void aLargeFileGoesPastThePageCacheInWholePagesAndOnlyItsLastPartialPageThroughIt() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(10 * MB + 123, 11);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        assertExact(body, fetch(body, settings(rec, 1)));
+        assertWholePages(rec.direct());
+        assertEquals(body.length / PAGE * PAGE, rec.bytes(rec.direct()), "every whole page is written with O_DIRECT");
+        List<long[]> rest = new ArrayList<>(rec.inPlace());
+        rest.removeIf(w -> w[0] == body.length - 1 && w[1] == 1); // the sparse preallocation
+        assertEquals(body.length % PAGE, rec.bytes(rest), "only the partial last page goes through the page cache");
+    }
+
+    @Test
+    void aFileAtOrBelowTheThresholdIsWrittenInPlace() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(3 * MB, 12);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        assertExact(body, fetch(body, settings(rec, 1).toBuilder().directWritesAbove(body.length).build()));
+        assertEquals(1, rec.order.size(), "one channel only");
+        assertEquals(-1, DownloadSettings.directWritesAbove("0"));
+        assertEquals(0, DownloadSettings.directWritesAbove("1"));
+        assertEquals(DownloadSettings.DIRECT_WRITES_ABOVE, DownloadSettings.directWritesAbove(null));
+        DepotException e = assertThrows(DepotException.class, () -> DownloadSettings.directWritesAbove("yes"));
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+    }
+
+    @Test
+    void aBrokenConnectionResumesFromAnOddOffsetAndTheFileIsExact() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(9 * MB + 5, 13);
+        origin.serve("/f", body).dropAfter(3 * MB + 777, 1); // the retry starts mid-page
+        Recorder rec = new Recorder();
+        assertExact(body, fetch(body, settings(rec, 1)));
+        assertWholePages(rec.direct());
+        assertTrue(rec.bytes(rec.direct()) >= 8 * MB, "the rest still went past the page cache: " + rec.bytes(rec.direct()));
+    }
+
+    @Test
+    void outOfOrderBlocksOfOtherConnectionsGoThroughThePageCacheAndTheFileIsExact() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(24 * MB + 4097, 14);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        DownloadSettings s = settings(rec, 4).toBuilder().segmentSize(MB + 100).build(); // segments not page-aligned either
+        assertExact(body, fetch(body, s));
+        assertWholePages(rec.direct());
+        assertTrue(rec.bytes(rec.direct()) > 0, "the block the hasher needs next went O_DIRECT");
+        assertTrue(rec.bytes(rec.inPlace()) > MB, "blocks ahead of the hasher went through the page cache");
+    }
+
+    @Test
+    void aFileSystemThatRefusesODirectMidwayGetsOrdinaryWritesAndAnExactFile() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(12 * MB, 15);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        rec.failDirect = "Invalid argument";
+        assertExact(body, fetch(body, settings(rec, 1)));
+        assertTrue(rec.direct().isEmpty(), "O_DIRECT is not tried again after the file system refused it");
+    }
+
+    @Test
+    void aFullDiskDuringDirectWritesStopsCleanlyKeepsThePartialAndResumes() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(16 * MB, 16);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        rec.fullAfter = 6L * MB;
+        DepotException e = assertThrows(DepotException.class, () -> fetch(body, settings(rec, 2)));
+        assertEquals(ExitCode.FAILED, e.exitCode());
+        assertTrue(e.getMessage().contains("disk is full"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("f")));
+        assertTrue(Files.exists(dir.resolve(".f.part")), "partial kept");
+        long before = origin.bytesSent("/f");
+        assertExact(body, fetch(body, settings(new Recorder(), 2)));
+        assertTrue(origin.bytesSent("/f") - before < body.length, "the resume kept what was written");
+    }
+}
