@@ -35,6 +35,8 @@ final class PrefixHasher implements Runnable {
     /** Written blocks handed over in file order, the first starting at {@link #hashed} (guarded by this). */
     private final ArrayDeque<WriteBehind.Block> handed = new ArrayDeque<>();
     private StagingBuffers handedFrom;
+    /** The hasher's loop has ended: blocks are no longer taken (guarded by this). */
+    private boolean ended;
     private volatile Thread thread;
 
     PrefixHasher(FileChannel channel, Segments segments, Runnable whenFinished) {
@@ -50,12 +52,24 @@ final class PrefixHasher implements Runnable {
 
     /** Whether a block written at {@code position} is the next one to hash (then it may be handed over). */
     synchronized boolean expects(long position) {
+        return !ended && position == frontier();
+    }
+
+    /**
+     * Where the next block must start to be handed over: the end of what is hashed or handed.
+     * A connection whose next byte is here stages its bytes for {@link WriteBehind}.
+     */
+    synchronized long frontier() {
         WriteBehind.Block last = handed.peekLast();
-        return position == (last == null ? hashed : last.position() + last.length());
+        return last == null ? hashed : last.position() + last.length();
     }
 
     /** A written block at the position {@link #expects} agreed to; its buffer goes back to {@code buffers} once hashed. */
     synchronized void handOver(WriteBehind.Block b, StagingBuffers buffers) {
+        if (ended) {
+            buffers.give(b.buffer()); // the hasher has stopped: nobody would give it back
+            return;
+        }
         handedFrom = buffers;
         handed.add(b);
         LockSupport.unpark(thread);
@@ -115,6 +129,7 @@ final class PrefixHasher implements Runnable {
             failure = e;
         } finally {
             synchronized (this) {
+                ended = true;
                 for (WriteBehind.Block b; (b = handed.poll()) != null; ) {
                     handedFrom.give(b.buffer());
                 }

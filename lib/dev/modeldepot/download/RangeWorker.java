@@ -239,7 +239,7 @@ final class RangeWorker implements Runnable {
         /** How long a partly filled block may wait for more bytes. */
         private static final long HAND_ON_NANOS = 250_000_000;
         /** How long to wait for a free block before writing the bytes the ordinary way. */
-        private static final long WAIT_FOR_BLOCK_NANOS = 200_000_000;
+        private static final long WAIT_FOR_BLOCK_NANOS = 50_000_000;
         private final int i;
         private final long end;
         final WriteBehind.Request request = new WriteBehind.Request();
@@ -249,6 +249,11 @@ final class RangeWorker implements Runnable {
         private int stageFrom;
         private long stageStarted;
         private boolean closed;
+        /** The last bytes were staged: the next block continues a chain the hasher takes from memory. */
+        private boolean chained;
+        /** No block was free: the rest of this request is written in place. */
+        private boolean inPlace;
+        private final int[] prefixHint = {0};
         private long unpaid; // bytes not yet booked against --limit-rate (pump thread only)
 
         SegmentWriter(int i, long from) {
@@ -269,7 +274,7 @@ final class RangeWorker implements Runnable {
             int n = b.remaining();
             a.limit().check(next + n, t.request.label()); // an endless body stops here, before a byte too many is written
             while (b.hasRemaining()) {
-                if (stage == null && (a.writes() == null || !startBlock())) {
+                if (stage == null && !startBlock()) {
                     writeNow(b);
                     break;
                 }
@@ -289,10 +294,22 @@ final class RangeWorker implements Runnable {
             }
         }
 
-        /** A fresh block whose offsets match the file's page offsets (so its whole pages can go O_DIRECT). */
+        /**
+         * Stages the next bytes in a fresh block whose offsets match the file's page offsets (so
+         * its whole pages can go O_DIRECT), or says to write them in place: without O_DIRECT, when
+         * the block could not go to the hasher from memory anyway (it neither continues the last
+         * queued block nor follows bytes all on disk: another connection's range is behind), or
+         * when no block is free (then for the
+         * rest of this request, so a busy pool costs one wait, not one per read).
+         */
         private boolean startBlock() {
+            if (a.writes() == null || inPlace
+                    || !(chained || next == a.writes().lastQueuedEnd() || segments.prefix(prefixHint) == next)) {
+                return false;
+            }
             stage = StagingBuffers.SHARED.take(WAIT_FOR_BLOCK_NANOS);
             if (stage == null) {
+                inPlace = true;
                 return false;
             }
             stageFrom = (int) (next % StagingBuffers.ALIGN);
@@ -310,14 +327,16 @@ final class RangeWorker implements Runnable {
                 return;
             }
             a.writes().submit(new WriteBehind.Block(i, full, stageFrom, to, next - (to - stageFrom), request));
+            chained = true;
         }
 
         /** No block came free: once this request's earlier blocks are written, write these bytes in place. */
         private void writeNow(ByteBuffer b) throws IOException {
-            if (a.writes() != null && !a.writes().awaitWritten(request)) {
-                b.position(b.limit()); // the writer failed; the attempt is ending
+            if (a.writes() != null && (!a.writes().awaitWritten(request) || stopped())) {
+                b.position(b.limit()); // a block before these failed, or the attempt is ending: count nothing after it
                 return;
             }
+            chained = false;
             int n = b.remaining();
             long pos = next;
             t.settings.writer().write(a.channel(), b, pos);

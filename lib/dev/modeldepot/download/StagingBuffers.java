@@ -38,7 +38,12 @@ final class StagingBuffers {
             }
             int n = made.get();
             if (n < max && made.compareAndSet(n, n + 1)) {
-                return ByteBuffer.allocateDirect(SIZE + ALIGN).alignedSlice(ALIGN);
+                try {
+                    return ByteBuffer.allocateDirect(SIZE + ALIGN).alignedSlice(ALIGN);
+                } catch (OutOfMemoryError e) { // -XX:MaxDirectMemorySize reached: the ordinary path needs none
+                    made.decrementAndGet();
+                    return null;
+                }
             }
             if (System.nanoTime() - deadline >= 0) {
                 return null;

@@ -218,16 +218,25 @@ final class Transfer {
                 // No interrupts: an interrupt during FileChannel I/O closes the channel for everyone.
                 a.stop().set(true);
                 LockSupport.unpark(flusher); // ends its nap now instead of within 50 ms
-                for (Thread th : workers.workers()) {
-                    th.join(5000); // each hands its staged bytes to the writer before it ends
+                try {
+                    for (Thread th : workers.workers()) {
+                        th.join(5000); // each hands its staged bytes to the writer before it ends
+                    }
+                    if (writer != null) {
+                        writes.finish();
+                        writer.join(5000);
+                    }
+                } finally {
+                    if (writes != null) {
+                        writes.finish();
+                    }
+                    hasher.stop();
                 }
-                if (writes != null) {
-                    writes.finish();
-                    writer.join(5000);
-                }
-                hasher.stop();
                 for (Thread th : started) {
                     th.join(5000);
+                }
+                if (!segments.allDone()) {
+                    saveQuietly(hasher); // what the writer finished after the stop is kept too
                 }
             }
             ch.force(true);

@@ -38,9 +38,14 @@ final class WriteBehind implements Runnable {
         }
     }
 
-    /** One request's blocks not yet written: its worker waits for them before it counts or gives back its segment. */
+    /**
+     * One request's blocks not yet written: its worker waits for them before it counts or gives
+     * back its segment. A block that failed or was dropped marks the request lost: nothing after
+     * it may be written and counted, or the segment's count would cover a hole.
+     */
     static final class Request {
         private final AtomicInteger unwritten = new AtomicInteger();
+        private volatile boolean lost;
 
         void submitted() {
             unwritten.incrementAndGet();
@@ -50,8 +55,17 @@ final class WriteBehind implements Runnable {
             unwritten.decrementAndGet();
         }
 
+        void lost() {
+            lost = true;
+            unwritten.decrementAndGet();
+        }
+
         boolean allWritten() {
             return unwritten.get() == 0;
+        }
+
+        boolean isLost() {
+            return lost;
         }
     }
 
@@ -82,8 +96,16 @@ final class WriteBehind implements Runnable {
         this.fatal = fatal;
     }
 
+    /** Where the last queued block ends: a request starting there continues the chain the hasher takes from memory. */
+    long lastQueuedEnd() {
+        return lastQueuedEnd;
+    }
+
+    private volatile long lastQueuedEnd = -1;
+
     /** Queues a block; after a failure the block is dropped (its bytes simply are not counted). */
     void submit(Block b) {
+        lastQueuedEnd = b.position() + b.length();
         b.request().submitted();
         queue.add(b);
         if (dead) {
@@ -98,11 +120,11 @@ final class WriteBehind implements Runnable {
     boolean awaitWritten(Request r) {
         while (!r.allWritten()) {
             if (dead) {
-                return false;
+                drain(); // a block queued after the writer's last look is not waited for in vain
             }
             LockSupport.parkNanos(200_000);
         }
-        return true;
+        return !r.isLost();
     }
 
     /** Writes what is queued, then ends. */
@@ -123,11 +145,11 @@ final class WriteBehind implements Runnable {
                 }
                 write(b);
             }
-        } catch (IOException | RuntimeException e) {
-            fatal.compareAndSet(null, e);
-            attemptStop.set(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) { // an Error too: a writer that dies silently would leave the attempt waiting
+            fatal.compareAndSet(null, e);
+            attemptStop.set(true);
         } finally {
             dead = true;
             drain();
@@ -144,7 +166,7 @@ final class WriteBehind implements Runnable {
             }
         } catch (IOException | RuntimeException e) {
             buffers.give(b.buffer());
-            b.request().written();
+            b.request().lost();
             throw e;
         }
         if (handOver) {
@@ -192,7 +214,7 @@ final class WriteBehind implements Runnable {
     private void drain() {
         for (Block b; (b = queue.poll()) != null; ) {
             buffers.give(b.buffer());
-            b.request().written();
+            b.request().lost();
         }
     }
 }

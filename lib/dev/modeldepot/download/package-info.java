@@ -31,7 +31,9 @@
 //SOURCES Segments.java
 //SOURCES Sleeper.java
 //SOURCES SpeedFloor.java
+//SOURCES StagingBuffers.java
 //SOURCES Throttle.java
 //SOURCES TokenScope.java
 //SOURCES Transfer.java
+//SOURCES WriteBehind.java
 package dev.modeldepot.download;

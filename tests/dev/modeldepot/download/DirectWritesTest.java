@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.modeldepot.testing.Requires;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +39,31 @@ class DirectWritesTest {
     static final int MB = 1 << 20;
     static final int PAGE = StagingBuffers.ALIGN;
     @TempDir
+    Path temp;
+    /** Where the downloads go: the temp dir, or a folder under target/ if the temp dir refuses O_DIRECT (an old tmpfs). */
     Path dir;
     FaultOrigin origin;
+
+    @BeforeEach
+    void aDirectoryThatTakesODirect() throws IOException {
+        dir = temp;
+        if (!takesDirect(dir)) {
+            dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "direct-writes")), "t");
+        }
+        if (!takesDirect(dir)) {
+            Requires.skipLoudlyOrFailInCi("*** neither " + temp + " nor target/ accepts O_DIRECT: these tests need a disk file system ***",
+                    " CI must run on one.");
+        }
+    }
+
+    static boolean takesDirect(Path folder) throws IOException {
+        Path probe = Files.createTempFile(folder, "probe", "");
+        try (FileChannel ch = Transfer.openDirect(probe)) {
+            return ch != null;
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
 
     /** Every write, by channel, as {position, length}; optionally failing like a file system or a full disk. */
     static final class Recorder implements PartialWriter {
@@ -46,6 +71,7 @@ class DirectWritesTest {
         final List<FileChannel> order = new CopyOnWriteArrayList<>();
         volatile String failDirect; // thrown once by the first write on the second channel
         volatile long fullAfter = Long.MAX_VALUE; // "No space left on device" past this many bytes
+        volatile long slowFailFrom = Long.MAX_VALUE; // writes this large wait 300 ms, then fail like a full disk
         final AtomicLong written = new AtomicLong();
 
         @Override
@@ -54,6 +80,14 @@ class DirectWritesTest {
                 order.add(ch);
             }
             if (written.addAndGet(b.remaining()) > fullAfter) {
+                throw new IOException("No space left on device");
+            }
+            if (b.remaining() >= slowFailFrom) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IOException("No space left on device");
             }
             String fail = failDirect;
@@ -114,10 +148,11 @@ class DirectWritesTest {
         Recorder rec = new Recorder();
         assertExact(body, fetch(body, settings(rec, 1)));
         assertWholePages(rec.direct());
-        assertEquals(body.length / PAGE * PAGE, rec.bytes(rec.direct()), "every whole page is written with O_DIRECT");
-        List<long[]> rest = new ArrayList<>(rec.inPlace());
-        rest.removeIf(w -> w[0] == body.length - 1 && w[1] == 1); // the sparse preallocation
-        assertEquals(body.length % PAGE, rec.bytes(rest), "only the partial last page goes through the page cache");
+        // Exactly all whole pages on a quiet machine; a slow moment may hand a block on early
+        // (every 250 ms) or find no free block, and those bytes go the ordinary way.
+        assertTrue(rec.bytes(rec.direct()) >= 8 * MB, "most of the file is written with O_DIRECT: " + rec.bytes(rec.direct()));
+        assertTrue(rec.inPlace().stream().anyMatch(w -> w[0] + w[1] == body.length && w[1] < PAGE && w[0] % PAGE == 0),
+                "the partial last page goes through the page cache");
     }
 
     @Test
@@ -141,7 +176,7 @@ class DirectWritesTest {
         Recorder rec = new Recorder();
         assertExact(body, fetch(body, settings(rec, 1)));
         assertWholePages(rec.direct());
-        assertTrue(rec.bytes(rec.direct()) >= 8 * MB, "the rest still went past the page cache: " + rec.bytes(rec.direct()));
+        assertTrue(rec.bytes(rec.direct()) >= 6 * MB, "the rest still went past the page cache: " + rec.bytes(rec.direct()));
     }
 
     @Test
@@ -163,6 +198,7 @@ class DirectWritesTest {
         Recorder rec = new Recorder();
         rec.failDirect = "Invalid argument";
         assertExact(body, fetch(body, settings(rec, 1)));
+        assertEquals(2, rec.order.size(), "O_DIRECT was tried");
         assertTrue(rec.direct().isEmpty(), "O_DIRECT is not tried again after the file system refused it");
     }
 
@@ -173,6 +209,7 @@ class DirectWritesTest {
         Recorder rec = new Recorder();
         rec.fullAfter = 6L * MB;
         DepotException e = assertThrows(DepotException.class, () -> fetch(body, settings(rec, 2)));
+        assertEquals(2, rec.order.size(), "O_DIRECT was in use");
         assertEquals(ExitCode.FAILED, e.exitCode());
         assertTrue(e.getMessage().contains("disk is full"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("f")));
@@ -180,5 +217,59 @@ class DirectWritesTest {
         long before = origin.bytesSent("/f");
         assertExact(body, fetch(body, settings(new Recorder(), 2)));
         assertTrue(origin.bytesSent("/f") - before < body.length, "the resume kept what was written");
+    }
+
+    @Test
+    void noBlockFreeMeansWritesInPlaceAndAnExactFile() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(6 * MB + 7, 17);
+        origin.serve("/f", body);
+        List<ByteBuffer> held = holdAllBlocksBut(0);
+        Recorder rec = new Recorder();
+        try {
+            assertExact(body, fetch(body, settings(rec, 1)));
+        } finally {
+            held.forEach(StagingBuffers.SHARED::give);
+        }
+        assertTrue(rec.direct().isEmpty(), "nothing staged, so nothing written with O_DIRECT");
+    }
+
+    @Test
+    void bytesAfterALostBlockAreNeverCountedSoTheStateOnlyNamesBytesOnDisk() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(16 * MB, 18);
+        origin.serve("/f", body);
+        // One free block: the first 4 MB are staged; the writer takes 300 ms to fail them (a full
+        // disk), so meanwhile the pump finds no block and writes in place after the lost block.
+        List<ByteBuffer> held = holdAllBlocksBut(1);
+        Recorder rec = new Recorder();
+        rec.slowFailFrom = MB;
+        try {
+            DepotException e = assertThrows(DepotException.class,
+                    () -> fetch(body, settings(rec, 1).toBuilder().segmentSize(16 * MB).build()));
+            assertTrue(e.getMessage().contains("disk is full"), e.getMessage());
+        } finally {
+            held.forEach(StagingBuffers.SHARED::give);
+        }
+        PartialState state = PartialState.load(dir.resolve(".f.part.json"));
+        byte[] part = Files.readAllBytes(dir.resolve(".f.part"));
+        for (long[] r : state == null ? List.<long[]>of() : state.completed()) {
+            for (long p = r[0]; p < r[1]; p++) {
+                assertEquals(body[(int) p], part[(int) p], "the state counts byte " + p + ", which is not on disk");
+            }
+        }
+        long before = origin.bytesSent("/f");
+        assertExact(body, fetch(body, settings(new Recorder(), 1)));
+        assertTrue(origin.bytesSent("/f") - before <= body.length + 1024, "the resume needed no second fresh download (1 KB for the probe)");
+    }
+
+    /** Takes every free staging block but {@code leave}, so a download finds the pool (nearly) empty. */
+    static List<ByteBuffer> holdAllBlocksBut(int leave) {
+        List<ByteBuffer> held = new ArrayList<>();
+        for (ByteBuffer b; (b = StagingBuffers.SHARED.take(0)) != null; ) {
+            held.add(b);
+        }
+        for (int k = 0; k < leave && !held.isEmpty(); k++) {
+            StagingBuffers.SHARED.give(held.remove(held.size() - 1));
+        }
+        return held;
     }
 }
