@@ -44,11 +44,12 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
                                long directWritesAbove) {
     /**
      * Up to this size a download goes through the page cache; above it, with O_DIRECT. Measured
-     * on the 2-core bench machine (docs/design/download.md, round 4): at 1 GiB both cost the same
-     * within noise (the page cache a little less), at 2 GiB O_DIRECT took 28 % less time and CPU,
-     * at 4 GiB half, because past the kernel's dirty-page thresholds it throttles and reclaims.
+     * on the 2-core bench machine, interleaved medians of 5 (docs/design/download.md, round 4):
+     * 64 MiB and 256 MiB cost 5-8 % less time and CPU through the page cache; 512 MiB took 25 %
+     * less time and 28 % less CPU with O_DIRECT, 1 GiB 7 % and 23 %, 4 GiB about half (past the
+     * kernel's dirty-page thresholds it throttles writers and reclaims).
      */
-    public static final long DIRECT_WRITES_ABOVE = 1L << 30;
+    public static final long DIRECT_WRITES_ABOVE = 256L << 20;
 
     public static final URI DEFAULT_HF_ENDPOINT = URI.create("https://huggingface.co");
 

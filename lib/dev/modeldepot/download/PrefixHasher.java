@@ -38,6 +38,8 @@ final class PrefixHasher implements Runnable {
     /** The hasher's loop has ended: blocks are no longer taken (guarded by this). */
     private boolean ended;
     private volatile Thread thread;
+    /** A writer waits for the hash to reach this position (-1: none): then small reads are worth it. */
+    private volatile long wanted = -1;
 
     PrefixHasher(FileChannel channel, Segments segments, Runnable whenFinished) {
         this.channel = channel;
@@ -62,6 +64,36 @@ final class PrefixHasher implements Runnable {
     synchronized long frontier() {
         WriteBehind.Block last = handed.peekLast();
         return last == null ? hashed : last.position() + last.length();
+    }
+
+    /**
+     * Waits until everything before {@code position} is hashed (a writer waits so it can hand
+     * over the block that starts there); false if that did not happen within {@code nanos}.
+     * Only for a position whose preceding bytes are all on disk.
+     */
+    boolean awaitFrontier(long position, long nanos) {
+        wanted = position;
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + nanos;
+        try {
+            while (true) {
+                synchronized (this) {
+                    long f = frontier();
+                    if (ended || f > position) {
+                        return false;
+                    }
+                    if (f == position) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+        } finally {
+            wanted = -1;
+        }
     }
 
     /** A written block at the position {@link #expects} agreed to; its buffer goes back to {@code buffers} once hashed. */
@@ -107,7 +139,7 @@ final class PrefixHasher implements Runnable {
                     continue;
                 }
                 long ready = prefix - hashed;
-                if (ready >= MIN_READ || (ready > 0 && segments.allDone())) {
+                if (ready >= MIN_READ || (ready > 0 && (segments.allDone() || wanted >= 0))) {
                     buffer.clear();
                     buffer.limit((int) Math.min(buffer.capacity(), ready));
                     int n = channel.read(buffer, hashed);

@@ -238,8 +238,12 @@ final class RangeWorker implements Runnable {
     private final class SegmentWriter implements BodySink.Consumer {
         /** How long a partly filled block may wait for more bytes. */
         private static final long HAND_ON_NANOS = 250_000_000;
-        /** How long to wait for a free block before writing the bytes the ordinary way. */
-        private static final long WAIT_FOR_BLOCK_NANOS = 50_000_000;
+        /**
+         * How long to wait for a free block before writing the bytes the ordinary way. Blocks are
+         * all taken when the hasher is the slowest step: then waiting is the right back-pressure,
+         * and a block comes free within milliseconds.
+         */
+        private static final long WAIT_FOR_BLOCK_NANOS = 1_000_000_000;
         private final int i;
         private final long end;
         final WriteBehind.Request request = new WriteBehind.Request();

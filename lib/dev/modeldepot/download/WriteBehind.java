@@ -156,8 +156,17 @@ final class WriteBehind implements Runnable {
         }
     }
 
+    /**
+     * How long a block may wait for the hasher to read back the bytes before it (written in
+     * place, or after a gap in the chain): without the wait, at loopback speed the writer stays
+     * ahead of the read-back and no block would be handed over again.
+     */
+    static final long CATCH_UP_NANOS = 200_000_000;
+    private final int[] prefixHint = {0};
+
     private void write(Block b) throws IOException {
-        boolean handOver = hasher.expects(b.position());
+        boolean handOver = hasher.expects(b.position())
+                || (segments.prefix(prefixHint) == b.position() && hasher.awaitFrontier(b.position(), CATCH_UP_NANOS));
         try {
             if (handOver) {
                 writeDirect(b);

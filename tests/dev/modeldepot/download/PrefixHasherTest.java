@@ -89,4 +89,27 @@ class PrefixHasherTest {
             assertEquals(1, pool.free(), "the handed block's buffer was given back");
         }
     }
+
+    @Test
+    void aWriterWaitingAtTheEndOfWhatIsOnDiskSeesTheHashCatchUpEvenBySmallReads() throws Exception {
+        int size = 8 << 20;
+        byte[] data = new byte[size];
+        new Random(9).nextBytes(data);
+        Segments segments = new Segments(size, size, List.of());
+        try (FileChannel ch = FileChannel.open(dir.resolve("f.part"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            PrefixHasher hasher = new PrefixHasher(ch, segments, () -> { });
+            Thread t = new Thread(hasher, "hasher under test");
+            t.start();
+            // 1000 bytes written in place: less than the hasher reads by itself while more is due.
+            ch.write(ByteBuffer.wrap(data, 0, 1000), 0);
+            segments.advance(0, 1000);
+            assertTrue(!hasher.expects(1000) || hasher.hashed() == 1000, "nothing hashed yet, so a block at 1000 is not next");
+            assertTrue(hasher.awaitFrontier(1000, 5_000_000_000L), "the hash did not catch up with the bytes on disk");
+            assertTrue(hasher.expects(1000), "now a block at 1000 can be handed over");
+            assertTrue(!hasher.awaitFrontier(4096, 50_000_000), "bytes that are not on disk cannot be waited for");
+            hasher.stop();
+            t.join(10_000);
+        }
+    }
 }
