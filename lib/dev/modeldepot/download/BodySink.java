@@ -99,6 +99,7 @@ final class BodySink {
                     } catch (IOException e) {
                         throw new WriteFailure(e); // the local disk, not the network
                     }
+                    lastDataNanos = System.nanoTime(); // time spent writing here is not the server's stall
                     filled = 0;
                     handedOn = now;
                     if (paced) {

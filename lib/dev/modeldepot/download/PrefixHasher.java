@@ -71,7 +71,7 @@ final class PrefixHasher implements Runnable {
      * over the block that starts there); false if that did not happen within {@code nanos}.
      * Only for a position whose preceding bytes are all on disk.
      */
-    boolean awaitFrontier(long position, long nanos) {
+    boolean awaitFrontier(long position, long nanos, java.util.function.BooleanSupplier stopped) {
         wanted = position;
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + nanos;
@@ -86,7 +86,7 @@ final class PrefixHasher implements Runnable {
                         return true;
                     }
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (System.nanoTime() - deadline >= 0 || stopped.getAsBoolean()) {
                     return false;
                 }
                 LockSupport.parkNanos(100_000);

@@ -311,7 +311,7 @@ final class RangeWorker implements Runnable {
                     || !(chained || next == a.writes().lastQueuedEnd() || segments.prefix(prefixHint) == next)) {
                 return false;
             }
-            stage = StagingBuffers.SHARED.take(WAIT_FOR_BLOCK_NANOS);
+            stage = StagingBuffers.SHARED.take(WAIT_FOR_BLOCK_NANOS, RangeWorker.this::stopped);
             if (stage == null) {
                 inPlace = true;
                 return false;

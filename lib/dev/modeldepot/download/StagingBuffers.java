@@ -30,6 +30,11 @@ final class StagingBuffers {
 
     /** A cleared block, or null when none came free within {@code waitNanos}. */
     ByteBuffer take(long waitNanos) {
+        return take(waitNanos, () -> false);
+    }
+
+    /** A cleared block, or null when none came free within {@code waitNanos} or {@code stopped} says so. */
+    ByteBuffer take(long waitNanos, java.util.function.BooleanSupplier stopped) {
         long deadline = System.nanoTime() + waitNanos;
         while (true) {
             ByteBuffer b = free.poll();
@@ -45,7 +50,7 @@ final class StagingBuffers {
                     return null;
                 }
             }
-            if (System.nanoTime() - deadline >= 0) {
+            if (System.nanoTime() - deadline >= 0 || stopped.getAsBoolean()) {
                 return null;
             }
             LockSupport.parkNanos(500_000); // a block is written or hashed within milliseconds

@@ -121,6 +121,10 @@ final class WriteBehind implements Runnable {
         while (!r.allWritten()) {
             if (dead) {
                 drain(); // a block queued after the writer's last look is not waited for in vain
+                return r.allWritten() && !r.isLost();
+            }
+            if (attemptStop.get() && queue.isEmpty()) {
+                return false; // stopping, and the block in the writer's hands is not waited for
             }
             LockSupport.parkNanos(200_000);
         }
@@ -162,18 +166,25 @@ final class WriteBehind implements Runnable {
      * ahead of the read-back and no block would be handed over again.
      */
     static final long CATCH_UP_NANOS = 200_000_000;
+    /**
+     * Only this far behind is waited for (the hasher reads that much in well under 200 ms): a
+     * resumed file's hash starts from byte 0 and may be gigabytes behind.
+     */
+    static final long CATCH_UP_BYTES = 32L << 20;
     private final int[] prefixHint = {0};
 
     private void write(Block b) throws IOException {
         boolean handOver = hasher.expects(b.position())
-                || (segments.prefix(prefixHint) == b.position() && hasher.awaitFrontier(b.position(), CATCH_UP_NANOS));
+                || (!attemptStop.get() && segments.prefix(prefixHint) == b.position()
+                    && b.position() - hasher.hashed() <= CATCH_UP_BYTES
+                    && hasher.awaitFrontier(b.position(), CATCH_UP_NANOS, attemptStop::get));
         try {
             if (handOver) {
                 writeDirect(b);
             } else {
                 writer.write(channel, b.bytes(), b.position());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the block must not stay unresolved, or its worker would wait forever
             buffers.give(b.buffer());
             b.request().lost();
             throw e;
@@ -203,19 +214,20 @@ final class WriteBehind implements Runnable {
         int headEnd = Math.min(b.to(), (b.from() + align - 1) / align * align);
         int midEnd = Math.max(headEnd, b.to() / align * align);
         long at = b.position() - b.from(); // file position of buffer offset 0
-        try {
-            if (headEnd > b.from()) {
-                writer.write(channel, b.buffer().duplicate().limit(headEnd).position(b.from()), b.position());
+        if (headEnd > b.from()) {
+            writer.write(channel, b.buffer().duplicate().limit(headEnd).position(b.from()), b.position());
+        }
+        if (midEnd > headEnd) {
+            ByteBuffer pages = b.buffer().duplicate().limit(midEnd).position(headEnd);
+            try {
+                writer.write(d, pages, at + headEnd);
+            } catch (IOException e) {
+                direct = null; // refused (EINVAL) or a real error: the ordinary write tells which
+                writer.write(channel, b.buffer().duplicate().limit(midEnd).position(headEnd), at + headEnd);
             }
-            if (midEnd > headEnd) {
-                writer.write(d, b.buffer().duplicate().limit(midEnd).position(headEnd), at + headEnd);
-            }
-            if (b.to() > midEnd) {
-                writer.write(channel, b.buffer().duplicate().limit(b.to()).position(midEnd), at + midEnd);
-            }
-        } catch (IOException e) {
-            direct = null;
-            writer.write(channel, b.bytes(), b.position());
+        }
+        if (b.to() > midEnd) {
+            writer.write(channel, b.buffer().duplicate().limit(b.to()).position(midEnd), at + midEnd);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.modeldepot.download;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modeldepot.core.DepotException;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,7 @@ class DirectWritesTest {
         final List<FileChannel> order = new CopyOnWriteArrayList<>();
         volatile String failDirect; // thrown once by the first write on the second channel
         volatile long fullAfter = Long.MAX_VALUE; // "No space left on device" past this many bytes
+        volatile boolean errorOnDirect; // every O_DIRECT write throws an Error
         volatile long slowFailFrom = Long.MAX_VALUE; // writes this large wait 300 ms, then fail like a full disk
         final AtomicLong written = new AtomicLong();
 
@@ -89,6 +92,9 @@ class DirectWritesTest {
                     Thread.currentThread().interrupt();
                 }
                 throw new IOException("No space left on device");
+            }
+            if (errorOnDirect && order.indexOf(ch) == 1) {
+                throw new AssertionError("a bug in a writer"); // an Error, not an IOException
             }
             String fail = failDirect;
             if (fail != null && order.indexOf(ch) == 1) {
@@ -259,6 +265,17 @@ class DirectWritesTest {
         long before = origin.bytesSent("/f");
         assertExact(body, fetch(body, settings(new Recorder(), 1)));
         assertTrue(origin.bytesSent("/f") - before <= body.length + 1024, "the resume needed no second fresh download (1 KB for the probe)");
+    }
+
+    @Test
+    void anErrorInTheWriterFailsTheDownloadInsteadOfLeavingItWaiting() {
+        byte[] body = FaultOrigin.randomBytes(12 * MB, 19);
+        origin.serve("/f", body);
+        Recorder rec = new Recorder();
+        rec.errorOnDirect = true;
+        Throwable t = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(Throwable.class, () -> fetch(body, settings(rec, 1))));
+        assertFalse(Files.exists(dir.resolve("f")), "nothing at the final path: " + t);
     }
 
     /** Takes every free staging block but {@code leave}, so a download finds the pool (nearly) empty. */

@@ -105,9 +105,9 @@ class PrefixHasherTest {
             ch.write(ByteBuffer.wrap(data, 0, 1000), 0);
             segments.advance(0, 1000);
             assertTrue(!hasher.expects(1000) || hasher.hashed() == 1000, "nothing hashed yet, so a block at 1000 is not next");
-            assertTrue(hasher.awaitFrontier(1000, 5_000_000_000L), "the hash did not catch up with the bytes on disk");
+            assertTrue(hasher.awaitFrontier(1000, 5_000_000_000L, () -> false), "the hash did not catch up with the bytes on disk");
             assertTrue(hasher.expects(1000), "now a block at 1000 can be handed over");
-            assertTrue(!hasher.awaitFrontier(4096, 50_000_000), "bytes that are not on disk cannot be waited for");
+            assertTrue(!hasher.awaitFrontier(4096, 50_000_000, () -> false), "bytes that are not on disk cannot be waited for");
             hasher.stop();
             t.join(10_000);
         }
