@@ -82,6 +82,7 @@ final class WriteBehind implements Runnable {
     private final AtomicReference<Throwable> fatal;
     private volatile boolean finish;
     private volatile boolean dead;
+    private volatile long lastQueuedEnd = -1;
 
     WriteBehind(FileChannel channel, FileChannel direct, PartialWriter writer, Segments segments, PrefixHasher hasher,
                 AtomicLong fetched, StagingBuffers buffers, AtomicBoolean attemptStop, AtomicReference<Throwable> fatal) {
@@ -100,8 +101,6 @@ final class WriteBehind implements Runnable {
     long lastQueuedEnd() {
         return lastQueuedEnd;
     }
-
-    private volatile long lastQueuedEnd = -1;
 
     /** Queues a block; after a failure the block is dropped (its bytes simply are not counted). */
     void submit(Block b) {
