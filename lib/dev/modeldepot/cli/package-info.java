@@ -36,6 +36,7 @@
 //SOURCES StartupTraining.java
 //SOURCES StoreJobs.java
 //SOURCES SumsGenerator.java
+//SOURCES TrainingOrigin.java
 //SOURCES VerifyCommand.java
 //SOURCES VerifyReport.java
 //SOURCES VersionProvider.java

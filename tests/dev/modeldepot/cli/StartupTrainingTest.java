@@ -72,7 +72,8 @@ class StartupTrainingTest {
         String classes = Files.readString(loaded);
         for (String name : List.of("com.fasterxml.jackson.databind.ObjectMapper", "dev.modeldepot.registry.RegistryLoader",
                 "dev.modeldepot.store.MetaStore", "dev.modeldepot.store.StatusChecker", "dev.modeldepot.cli.CheckModelsCommand",
-                "dev.modeldepot.cli.ModelStoreCommand")) {
+                "dev.modeldepot.cli.ModelStoreCommand", "dev.modeldepot.download.RangeWorker", "dev.modeldepot.download.PrefixHasher",
+                "sun.net.www.protocol.http.HttpURLConnection")) {
             assertTrue(classes.contains(" " + name + " "), name + " is loaded, so it goes into the archive");
         }
     }
