@@ -4,6 +4,7 @@
 #   unthrottled:   curl -o f && openssl dgst -sha256 f  |  curl -o f && sha256sum f
 #                  ours with java -cp (built classes)  |  ours through ./jbang (the script)
 #                  ours through the page cache only (MODEL_DEPOT_DIRECT_IO=0)
+#                  ours as installed by model-store install-commands (with its class-data archive)
 #                  the CPU floors: curl -o f alone, openssl dgst -sha256 alone (page cache)
 #   limit_rate 25m per connection:
 #                  aria2c -x16 -s16 --checksum=sha-256=…  |  ours --connections 16
@@ -109,6 +110,9 @@ grep -q sha_ni /proc/cpuinfo && echo "== CPU has SHA extensions (openssl and Jav
 if [ "$JBANG" = 1 ]; then
   echo "== warming ./jbang's cache (first build of the script, not measured)"
   $SCRIPT --version >/dev/null
+  echo "== installing the launchers (model-store install-commands: the catalog's jar and a class-data archive)"
+  ./jbang -o model-store@. install-commands --bin "$WORK/bin" 2>&1 | grep -v 'not on PATH' || true
+  INSTALLED="$WORK/bin/download-model-with-progress"
 fi
 
 SUMMARY=""
@@ -130,7 +134,8 @@ for MB in $SIZES; do
     # The floors: what the machine charges any tool for the two halves of the job, apart.
     "curl-alone-$MB" "curl -s -o $WORK/dl/f $U"
     "openssl-alone-$MB" "openssl dgst -sha256 $WORK/www/$F")
-  [ "$JBANG" = 1 ] && unthrottled+=("ours-jbang-$MB" "$SCRIPT --url $U --sha256 $SHA -o $WORK/dl/f -q")
+  [ "$JBANG" = 1 ] && unthrottled+=("ours-jbang-$MB" "$SCRIPT --url $U --sha256 $SHA -o $WORK/dl/f -q"
+                                    "ours-installed-$MB" "$INSTALLED --url $U --sha256 $SHA -o $WORK/dl/f -q")
   measure "${unthrottled[@]}"
   echo " nginx limit_rate 25m per connection"
   measure "aria2c-$MB" "aria2c -q -x16 -s16 -k1M --file-allocation=none --checksum=sha-256=$SHA -d $WORK/dl -o f $S" \
@@ -145,7 +150,8 @@ $MB MiB: ours $(med ours-$MB 0) s, $(med ours-$MB 1) s CPU ($(python3 -c "print(
    through the page cache only (MODEL_DEPOT_DIRECT_IO=0): $(med ours-cached-$MB 0) s, $(med ours-cached-$MB 1) s CPU, peak RSS $(peak ours-cached-$MB) MB
    CPU floor (curl -o alone + openssl dgst alone): $(floor "$(med curl-alone-$MB 1)" "$(med openssl-alone-$MB 1)" "$GIB" "$(med ours-$MB 1)")"
   [ "$JBANG" = 1 ] && SUMMARY+="
-   through ./jbang: $(med ours-jbang-$MB 0) s, $(med ours-jbang-$MB 1) s CPU"
+   through ./jbang: $(med ours-jbang-$MB 0) s, $(med ours-jbang-$MB 1) s CPU
+   installed (install-commands, with its class-data archive): $(med ours-installed-$MB 0) s, $(med ours-installed-$MB 1) s CPU ($(python3 -c "print('%.2f' % ($(med ours-installed-$MB 1) / $GIB))") s/GiB); / (curl && openssl) $(ratio "$(med ours-installed-$MB 0)" "$(med curl-openssl-$MB 0)"), / (curl && sha256sum) $(ratio "$(med ours-installed-$MB 0)" "$(med curl-sha256sum-$MB 0)")"
 done
 
 echo

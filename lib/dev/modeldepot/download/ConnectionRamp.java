@@ -47,12 +47,14 @@ final class ConnectionRamp {
         lastGrowNanos = nowNanos;
     }
 
+    /** Makes all {@code n} workers before starting any: each sees from the start that it is not alone. */
     private void add(int n) {
+        List<Thread> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Thread t = threads.newThread(worker.get());
-            started.add(t);
-            t.start();
+            batch.add(threads.newThread(worker.get()));
         }
+        started.addAll(batch);
+        batch.forEach(Thread::start);
     }
 
     int running() {

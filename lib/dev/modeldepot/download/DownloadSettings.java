@@ -283,10 +283,10 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
     }
 
     /**
-     * Work item size: two per connection, between 1 and 32 MB. Each item is one range request,
-     * and a request costs ~1.5 ms of CPU in the JDK's HTTP client, so more items cost more than
-     * they balance (a 1 GiB file: 128 requests took 0.2 s more CPU than 32, docs/design/download.md);
-     * the 32 MB cap bounds the tail a slow connection can hold up. Progress inside an item is kept
+     * Work item size: eight per connection, between 1 and 32 MB, so the tail is shared when
+     * several connections fetch (a slow connection holds up at most one item at the end). The
+     * number of requests does not follow from it: a connection fetching alone runs one request on
+     * through the pending items ({@link RangeWorker#RUN_BYTES}). Progress inside an item is kept
      * across a kill, so its size costs nothing there.
      */
     public long segmentSizeFor(long size, int conns) {
@@ -298,7 +298,7 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
     }
 
     /** Work items per connection when the size decides (see {@link #segmentSizeFor}). */
-    static final long ITEMS_PER_CONNECTION = 2;
+    static final long ITEMS_PER_CONNECTION = 8;
     /** The largest work item: what a slow connection can hold up at the end. */
     static final long MAX_SEGMENT = 32L << 20;
 

@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
 /**
  * One connection: takes the lowest pending segment, fetches the rest of it with Range/If-Range,
  * checks 206 and Content-Range, writes at positions. A failed or stalled request puts what is
- * left of its segment back on the list for any worker to pick up.
+ * left of its segment back on the list for any worker to pick up. While it is the only
+ * connection fetching, one request runs on through the pending segments after its own (up to
+ * {@link #RUN_BYTES}), taking each as its bytes arrive: few requests on a fast server, small
+ * work items to share when more connections join (the first one to take a segment has it, and
+ * this request then ends there).
  */
 final class RangeWorker implements Runnable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
@@ -25,6 +29,10 @@ final class RangeWorker implements Runnable {
     private final AtomicBoolean stop;
     private final Segments segments;
     private final boolean single;
+    /** The most one request asks for when it runs on through the following segments. */
+    static final long RUN_BYTES = 256L << 20;
+    /** The segment this worker's request writes now (it moves on as a run is taken); the pump thread sets it. */
+    private volatile int holding;
     /** New bytes the current request has written (what the retry budget weighs). */
     private volatile long got; // written by the body's pump thread (SegmentWriter), read here
 
@@ -35,6 +43,7 @@ final class RangeWorker implements Runnable {
         this.stop = attempt.stop();
         this.segments = attempt.segments();
         this.single = attempt.single();
+        attempt.workers().incrementAndGet();
     }
 
     private boolean stopped() {
@@ -61,10 +70,11 @@ final class RangeWorker implements Runnable {
                 continue;
             }
             a.active().incrementAndGet();
+            holding = i;
             try {
                 fetch(i);
             } catch (FetchException e) {
-                segments.requeue(i);
+                segments.requeue(holding);
                 if (e.kind != Kind.RETRY || single) {
                     fail(e); // a single stream cannot continue mid-way: the transfer starts it over
                     return;
@@ -79,14 +89,14 @@ final class RangeWorker implements Runnable {
                 t.listener.onEvent(new DownloadEvent.Retry(t.request.label(), attempt, e.getMessage(), delay));
                 sleep(delay);
             } catch (IOException e) {
-                segments.requeue(i);
+                segments.requeue(holding);
                 fail(e); // the local disk, not the network: retrying will not help
                 return;
             } catch (InterruptedException e) {
-                segments.requeue(i);
+                segments.requeue(holding);
                 return;
             } catch (RuntimeException e) {
-                segments.requeue(i);
+                segments.requeue(holding);
                 fail(e);
                 return;
             } finally {
@@ -99,9 +109,13 @@ final class RangeWorker implements Runnable {
         got = 0;
         Segments s = segments;
         long from = s.start(i) + s.done(i);
+        // Alone, a request runs on through the untouched pending segments after this one; a
+        // worker added later takes the first segment the run has not reached, and the run ends there.
+        int last = single || a.workers().get() > 1 ? i : s.runEnd(i, RUN_BYTES);
+        long to = s.end(last) - 1;
         Map<String, String> headers = new LinkedHashMap<>();
         if (!single) {
-            headers.put("Range", "bytes=" + from + "-" + (s.end(i) - 1));
+            headers.put("Range", "bytes=" + from + "-" + to);
             String validator = a.ifRangeValidator();
             if (validator != null) {
                 headers.put("If-Range", validator);
@@ -110,10 +124,10 @@ final class RangeWorker implements Runnable {
         uri = t.link.current(); // the end of the redirect chain, found once per file
         HttpFetcher.Reply reply = t.fetcher.get(uri, headers);
         BodySink body = reply.body();
-        SegmentWriter sink = new SegmentWriter(i, from);
+        SegmentWriter sink = new SegmentWriter(i, from, s.end(last), body);
         boolean received = false;
         try {
-            check(reply, from, s.end(i) - 1);
+            check(reply, from, to);
             received = stream(i, body, sink);
         } finally {
             body.cancel();
@@ -244,8 +258,12 @@ final class RangeWorker implements Runnable {
          * and a block comes free within milliseconds.
          */
         private static final long WAIT_FOR_BLOCK_NANOS = 1_000_000_000;
-        private final int i;
-        private final long end;
+        /** The segment being written, and where it ends: both move on when the request's run goes on. */
+        private int i;
+        private long end;
+        /** Where the request's run ends (the end of the last segment it asked for). */
+        private long requestEnd;
+        private final BodySink body;
         final WriteBehind.Request request = new WriteBehind.Request();
         /** File position of the next byte to arrive. */
         private long next;
@@ -260,21 +278,61 @@ final class RangeWorker implements Runnable {
         private final int[] prefixHint = {0};
         private long unpaid; // bytes not yet booked against --limit-rate (pump thread only)
 
-        SegmentWriter(int i, long from) {
+        SegmentWriter(int i, long from, long requestEnd, BodySink body) {
             this.i = i;
             this.next = from;
             this.end = segments.end(i);
+            this.requestEnd = requestEnd;
+            this.body = body;
         }
 
         @Override
         public synchronized void accept(ByteBuffer b) throws IOException {
-            long room = end - next;
-            if (closed || room <= 0 || stopped()) {
-                return;
+            while (b.hasRemaining()) {
+                if (closed || stopped() || (next >= end && !nextSegment())) {
+                    return; // bytes past what this request may write are dropped
+                }
+                long at = next;
+                int n = (int) Math.min(b.remaining(), end - next);
+                write(b.duplicate().limit(b.position() + n));
+                b.position(b.position() + n);
+                if (next != at + n) {
+                    return; // nothing after a lost block is written (see writeNow)
+                }
             }
-            if (b.remaining() > room) {
-                b.limit(b.position() + (int) room);
+        }
+
+        /**
+         * At the end of a segment: takes the next one of the request's run if no other connection
+         * has, else ends the request here (its body is stopped: someone else fetches the rest).
+         */
+        private boolean nextSegment() {
+            if (end >= requestEnd) {
+                return false;
             }
+            if (stage != null) {
+                handOn(); // a block belongs to one segment
+            }
+            int j = i + 1;
+            if (!segments.claim(j)) {
+                requestEnd = end;
+                body.cancel();
+                return false;
+            }
+            if (segments.start(j) + segments.done(j) != next) { // never, as only the taker writes a segment
+                segments.requeue(j);
+                requestEnd = end;
+                body.cancel();
+                return false;
+            }
+            i = j;
+            holding = j;
+            end = segments.end(j);
+            return true;
+        }
+
+        /** Bytes that all belong to segment {@link #i}. */
+        private void write(ByteBuffer b) throws IOException {
             int n = b.remaining();
             a.limit().check(next + n, t.request.label()); // an endless body stops here, before a byte too many is written
             while (b.hasRemaining()) {

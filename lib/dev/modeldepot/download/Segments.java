@@ -96,6 +96,24 @@ final class Segments {
         pending.add(i);
     }
 
+    /** Takes segment {@code i} if it is still pending: a request that runs on into it keeps going. */
+    boolean claim(int i) {
+        return pending.remove(i);
+    }
+
+    /**
+     * The last segment of the run that follows {@code i} in which every segment is pending and
+     * untouched, with the run at most {@code maxBytes} long from {@code i}'s start; {@code i}
+     * itself when the next one is taken, started or complete. Nothing is claimed here.
+     */
+    int runEnd(int i, long maxBytes) {
+        int j = i;
+        while (size >= 0 && j + 1 < count && end(j + 1) - start(i) <= maxBytes && done.get(j + 1) == 0 && pending.contains(j + 1)) {
+            j++;
+        }
+        return j;
+    }
+
     /** Bytes [0, prefix) are all on disk; {@code hint} is a segment known complete before it. */
     long prefix(int[] hint) {
         int k = hint[0];

@@ -51,7 +51,8 @@ final class Transfer {
      */
     record Attempt(boolean single, long size, String etag, String lastModified, Segments segments, FileChannel channel,
                    BodyLimit limit, int connections, Throttle throttle, AtomicBoolean stop, AtomicReference<Throwable> fatal,
-                   AtomicInteger active, WriteBehind writes) {
+                   AtomicInteger active, AtomicInteger workers, WriteBehind writes) {
+        // active: workers inside a request now; workers: workers made for this attempt so far
         // writes: the O_DIRECT write-behind thread, or null when bytes are written in place
         /** If-Range takes a strong ETag or a date; a weak ETag cannot be used, so then the date. */
         String ifRangeValidator() {
@@ -196,7 +197,7 @@ final class Transfer {
                     : new WriteBehind(ch, direct, settings.writer(), segments, hasher, fetched, StagingBuffers.SHARED, stop, fatal);
             Attempt a = new Attempt(single, size, etag, lastModified, segments, ch,
                     BodyLimit.of(request.expectedSize(), size, settings.limits(), part), conns, new Throttle(settings.limitRate()),
-                    stop, fatal, new AtomicInteger(), writes);
+                    stop, fatal, new AtomicInteger(), new AtomicInteger(), writes);
             current = a;
             saveState(null);
             listener.onEvent(new DownloadEvent.Started(request.label(), segments.bytesDone(), a.shownTotal(request), conns));

@@ -13,38 +13,81 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each range request costs CPU in the HTTP client (~1.5 ms on the 2-core bench machine): when the
- * size decides, a file is cut into at most two work items per connection, no larger than 32 MB.
+ * Each range request costs CPU in the HTTP client (~1.5 ms on the 2-core bench machine), and
+ * small work items share the tail when several connections fetch. Both: a connection fetching
+ * alone runs one request on through the pending items; with several, each item is its own.
  */
 @ExtendWith(StartedOrigins.class)
 class FewRequestsTest {
-    static final long MB = 1 << 20;
+    static final int MB = 1 << 20;
     @TempDir
     Path dir;
     FaultOrigin origin;
 
-    @Test
-    void aFileTakesAtMostTwoRequestsPerConnection() throws Exception {
-        int size = (int) (64 * MB);
-        byte[] body = FaultOrigin.randomBytes(size, 14);
-        origin.serve("/m.bin", body);
-        DownloadSettings s = DownloadSettings.defaults(Map.of());
-        DownloadRequest req = new DownloadRequest("m.bin", origin.url("/m.bin"), List.of(), size, FaultOrigin.sha256(body),
+    private DownloadResult fetch(byte[] body, DownloadSettings s) {
+        DownloadRequest req = new DownloadRequest("m.bin", origin.url("/m.bin"), List.of(), body.length, FaultOrigin.sha256(body),
                 dir.resolve("m.bin"), null);
-        DownloadResult r = new DownloadEngine(s).download(req, new Events(), new Cancellation());
-        assertEquals(FaultOrigin.sha256(body), r.sha256());
-        int conns = s.connectionsFor(size);
-        assertTrue(origin.requests("/m.bin") <= 2 * conns + 1, origin.requests("/m.bin") + " requests for 64 MB over at most "
-                + conns + " connections (the probe, then two ranges each at most)");
+        return new DownloadEngine(s).download(req, new Events(), new Cancellation());
     }
 
     @Test
-    void workItemsAreTwoPerConnectionBetweenOneAnd32Megabytes() {
+    void aConnectionAloneAsksOnceForManyItems() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(40 * MB, 14);
+        origin.serve("/m.bin", body);
+        DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(1).build()); // 1 MB items
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertEquals(2, origin.requests("/m.bin"), "the probe, then one request for all 40 items");
+        assertEquals(40 * MB, origin.bytesSent("/m.bin") - 1, "every byte sent once (after the probe's one byte)");
+    }
+
+    @Test
+    void aRunStopsAtTheMostItAsksFor() throws Exception {
+        int size = (int) (RangeWorker.RUN_BYTES / MB) * MB + 3 * MB;
+        byte[] body = FaultOrigin.randomBytes(size, 15);
+        origin.serve("/m.bin", body);
+        DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(1).segmentSize(32 * MB).build());
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertEquals(3, origin.requests("/m.bin"), "the probe, one run of " + RangeWorker.RUN_BYTES / MB + " MB, then the rest");
+    }
+
+    @Test
+    void aBrokenRunResumesInTheItemItReached() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(12 * MB, 16);
+        origin.serve("/m.bin", body).dropAfter(7 * MB + 12345, 1); // inside the eighth 1 MB item of the run
+        DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(1).build());
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertTrue(origin.bytesSent("/m.bin") - 1 <= 12 * MB + 12345 + BodySink.BLOCK, origin.bytesSent("/m.bin")
+                + " bytes sent: the second request starts where the first one's bytes ended, not at an item's start before it");
+    }
+
+    @Test
+    void aRunEndsWhereAConnectionAddedLaterBegins() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(12 * MB, 18);
+        origin.serve("/m.bin", body).bytesPerSecond(4L * MB); // slow per connection: the ramp adds connections after 1 s
+        Events events = new Events();
+        DownloadRequest req = new DownloadRequest("m.bin", origin.url("/m.bin"), List.of(), body.length, FaultOrigin.sha256(body),
+                dir.resolve("m.bin"), null);
+        DownloadResult r = new DownloadEngine(EngineFaultsTest.settings()).download(req, events, new Cancellation());
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertTrue(origin.requests("/m.bin") > 2, origin.requests("/m.bin") + " requests: the connections added later took items of the run");
+        assertTrue(origin.bytesSent("/m.bin") <= 12 * MB + MB, origin.bytesSent("/m.bin") + " bytes sent: only what was on its way when the run ended is fetched twice");
+    }
+
+    @Test
+    void severalConnectionsShareSmallItems() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(16 * MB, 17);
+        origin.serve("/m.bin", body);
+        DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(4).build());
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertTrue(origin.requests("/m.bin") >= 5, origin.requests("/m.bin") + " requests: with four connections the items are shared");
+    }
+
+    @Test
+    void workItemsAreEightPerConnectionBetweenOneAnd32Megabytes() {
         DownloadSettings s = DownloadSettings.defaults(Map.of());
-        assertEquals(32 * MB, s.segmentSizeFor(1024 * MB, 16), "1 GiB over 16 connections: 32 items of 32 MB");
-        assertEquals(32 * MB, s.segmentSizeFor(100_000 * MB, 16), "the cap bounds what a slow connection holds up at the end");
-        assertEquals(4 * MB, s.segmentSizeFor(64 * MB, 8));
-        assertEquals(MB, s.segmentSizeFor(3 * MB, 4), "never below 1 MB");
-        assertEquals(5 * MB, s.toBuilder().segmentSize(5 * MB).build().segmentSizeFor(1024 * MB, 16), "a set size wins");
+        assertEquals(8L * MB, s.segmentSizeFor(1024L * MB, 16), "1 GiB over 16 connections: 128 items of 8 MB");
+        assertEquals(32L * MB, s.segmentSizeFor(100_000L * MB, 16), "the cap bounds what a slow connection holds up at the end");
+        assertEquals(MB, s.segmentSizeFor(3L * MB, 4), "never below 1 MB");
+        assertEquals(5L * MB, s.toBuilder().segmentSize(5L * MB).build().segmentSizeFor(1024L * MB, 16), "a set size wins");
     }
 }
