@@ -2,6 +2,7 @@
 # Issue 14's targets, side by side in one run: a file served by a real nginx on loopback, for
 # each size (default 1 GiB and 4 GiB), medians of BENCH_RUNS (default 3) of:
 #   unthrottled:   curl -o f && openssl dgst -sha256 f  |  curl -o f && sha256sum f
+#                  curl -o f && sync f && openssl dgst (reference: durable like ours, not a target)
 #                  ours with java -cp (built classes)  |  ours through ./jbang (the script)
 #                  ours through the page cache only (MODEL_DEPOT_DIRECT_IO=0)
 #                  ours as installed by model-store install-commands (with its class-data archive)
@@ -128,6 +129,8 @@ for MB in $SIZES; do
   unthrottled=(
     "curl-openssl-$MB" "curl -s -o $WORK/dl/f $U && openssl dgst -sha256 $WORK/dl/f"
     "curl-sha256sum-$MB" "curl -s -o $WORK/dl/f $U && sha256sum $WORK/dl/f"
+    # For reference, not a target: curl's file made durable too (ours fsyncs before the rename).
+    "curl-fsync-openssl-$MB" "curl -s -o $WORK/dl/f $U && sync $WORK/dl/f && openssl dgst -sha256 $WORK/dl/f"
     "ours-$MB" "$OURS --url $U --sha256 $SHA -o $WORK/dl/f -q"
     # The same through the page cache only (the path files up to 256 MiB take), to show the choice.
     "ours-cached-$MB" "env MODEL_DEPOT_DIRECT_IO=0 $OURS --url $U --sha256 $SHA -o $WORK/dl/f -q"
@@ -147,6 +150,7 @@ $MB MiB: ours $(med ours-$MB 0) s, $(med ours-$MB 1) s CPU ($(python3 -c "print(
    ours / (curl && openssl)    $(ratio "$(med ours-$MB 0)" "$(med curl-openssl-$MB 0)")   target <= 1.0
    ours / (curl && sha256sum)  $(ratio "$(med ours-$MB 0)" "$(med curl-sha256sum-$MB 0)")   target <= 0.5
    ours / aria2c (25m/conn)    $(ratio "$(med ours-25m-$MB 0)" "$(med aria2c-$MB 0)")   target <= 0.6
+   ours / (curl && sync f && openssl), both durable, for reference: $(ratio "$(med ours-$MB 0)" "$(med curl-fsync-openssl-$MB 0)")
    through the page cache only (MODEL_DEPOT_DIRECT_IO=0): $(med ours-cached-$MB 0) s, $(med ours-cached-$MB 1) s CPU, peak RSS $(peak ours-cached-$MB) MB
    CPU floor (curl -o alone + openssl dgst alone): $(floor "$(med curl-alone-$MB 1)" "$(med openssl-alone-$MB 1)" "$GIB" "$(med ours-$MB 1)")"
   [ "$JBANG" = 1 ] && SUMMARY+="
