@@ -285,7 +285,7 @@ public record DownloadSettings(int connections, long limitRate, int retries, Dur
     /**
      * Work item size: eight per connection, between 1 and 32 MB, so the tail is shared when
      * several connections fetch (a slow connection holds up at most one item at the end). The
-     * number of requests does not follow from it: a connection fetching alone runs one request on
+     * number of requests does not follow from it: the only worker made for a transfer runs one request on
      * through the pending items ({@link RangeWorker#RUN_BYTES}). Progress inside an item is kept
      * across a kill, so its size costs nothing there.
      */

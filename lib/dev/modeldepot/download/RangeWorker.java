@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
 /**
  * One connection: takes the lowest pending segment, fetches the rest of it with Range/If-Range,
  * checks 206 and Content-Range, writes at positions. A failed or stalled request puts what is
- * left of its segment back on the list for any worker to pick up. While it is the only
- * connection fetching, one request runs on through the pending segments after its own (up to
- * {@link #RUN_BYTES}), taking each as its bytes arrive: few requests on a fast server, small
- * work items to share when more connections join (the first one to take a segment has it, and
- * this request then ends there).
+ * left of its segment back on the list for any worker to pick up. While it is the only worker
+ * made for the attempt (the ramp has not added any), one request runs on through the pending
+ * segments after its own (up to {@link #RUN_BYTES}), taking each as its bytes arrive: few
+ * requests on a fast server, small work items to share when more connections join (the first
+ * one to take a segment has it, and this request then ends there). Once the ramp has added
+ * workers, requests stay one segment each for the rest of the attempt.
  */
 final class RangeWorker implements Runnable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
@@ -109,8 +110,8 @@ final class RangeWorker implements Runnable {
         got = 0;
         Segments s = segments;
         long from = s.start(i) + s.done(i);
-        // Alone, a request runs on through the untouched pending segments after this one; a
-        // worker added later takes the first segment the run has not reached, and the run ends there.
+        // The only worker made so far: the request runs on through the untouched pending segments
+        // after this one; a worker added later takes the first one the run has not reached, and the run ends there.
         int last = single || a.workers().get() > 1 ? i : s.runEnd(i, RUN_BYTES);
         long to = s.end(last) - 1;
         Map<String, String> headers = new LinkedHashMap<>();
@@ -127,7 +128,7 @@ final class RangeWorker implements Runnable {
         SegmentWriter sink = new SegmentWriter(i, from, s.end(last), body);
         boolean received = false;
         try {
-            check(reply, from, to);
+            sink.answeredUpTo(check(reply, from, to));
             received = stream(i, body, sink);
         } finally {
             body.cancel();
@@ -138,17 +139,23 @@ final class RangeWorker implements Runnable {
                 sink.awaitWritten();
             }
         }
+        if (sink.endedShort() && sink.awaitWritten()) {
+            segments.requeue(holding); // the server answered less than asked (it caps ranges): the rest is fetched anew
+        }
     }
 
-    /** Every answer is checked: a wrong status, range or validator never reaches the file. */
-    private void check(HttpFetcher.Reply reply, long from, long to) throws FetchException {
+    /**
+     * Every answer is checked: a wrong status, range or validator never reaches the file. Returns
+     * where the answer ends (exclusive): a server may answer a range with less than was asked.
+     */
+    private long check(HttpFetcher.Reply reply, long from, long to) throws FetchException {
         int status = reply.status();
         String etag = reply.header("ETag").orElse(null);
         if (single) {
             if (status != 200) {
                 throw statusFailure(reply);
             }
-            return;
+            return Long.MAX_VALUE;
         }
         if (status == 206) {
             Matcher m = CONTENT_RANGE.matcher(reply.header("Content-Range").orElse(""));
@@ -161,7 +168,7 @@ final class RangeWorker implements Runnable {
             if (etag != null && a.etag() != null && !etag.equals(a.etag())) {
                 throw new FetchException(Kind.CHANGED, "the file changed on the server (ETag " + a.etag() + " became " + etag + ")");
             }
-            return;
+            return number(m.group(2)) + 1;
         }
         if (status == 200) {
             boolean changed = (etag != null && a.etag() != null && !etag.equals(a.etag()))
@@ -199,7 +206,10 @@ final class RangeWorker implements Runnable {
      * Lets the client's thread write the body straight into the partial file (see
      * {@link SegmentWriter}) while this thread only watches: the end, a stall, a stop.
      */
-    /** True when the whole range arrived (it may still be on its way to disk), false after a stop. */
+    /**
+     * True when every byte the answer announced arrived, up to where its run ended (it may still
+     * be on its way to disk), false after a stop.
+     */
     private boolean stream(int i, BodySink body, SegmentWriter sink) throws IOException, InterruptedException {
         Segments s = segments;
         long stallNanos = Math.max(1, t.settings.stallTimeout().toMillis()) * 1_000_000;
@@ -244,10 +254,11 @@ final class RangeWorker implements Runnable {
     /**
      * Runs on the body's pump thread: gathers the bytes in a staging block of
      * {@link StagingBuffers} and hands each full block to the attempt's {@link WriteBehind}, so
-     * the pump reads on while the block goes to disk. Bytes past the segment are dropped (the
-     * request asked for no more), but the body is read on so the connection can be reused. A
-     * slow body's block is handed on every {@link #HAND_ON_NANOS}, so progress and the state
-     * file follow it. Without a free block it writes through the page cache itself.
+     * the pump reads on while the block goes to disk. At a segment's end it takes the next one of
+     * the request's run; when another worker has it, the body is stopped there (the connection
+     * closes) and any bytes past it are dropped. A slow body's block is handed on every
+     * {@link #HAND_ON_NANOS}, so progress and the state file follow it. Without a free block it
+     * writes through the page cache itself.
      */
     private final class SegmentWriter implements BodySink.Consumer {
         /** How long a partly filled block may wait for more bytes. */
@@ -310,16 +321,13 @@ final class RangeWorker implements Runnable {
             if (end >= requestEnd) {
                 return false;
             }
-            if (stage != null) {
-                handOn(); // a block belongs to one segment
-            }
-            int j = i + 1;
+            int j = i + 1; // write() handed this segment's last block on at its end: a block belongs to one segment
             if (!segments.claim(j)) {
                 requestEnd = end;
                 body.cancel();
                 return false;
             }
-            if (segments.start(j) + segments.done(j) != next) { // never, as only the taker writes a segment
+            if (segments.start(j) + segments.done(j) != next) { // another worker wrote part of it, then put it back
                 segments.requeue(j);
                 requestEnd = end;
                 body.cancel();
@@ -420,9 +428,22 @@ final class RangeWorker implements Runnable {
             return a.writes() == null || a.writes().awaitWritten(request);
         }
 
-        /** Every byte of the range arrived (written, or on its way to disk). */
+        /** The answer ends at {@code position} (exclusive): the run goes no further. */
+        synchronized void answeredUpTo(long position) {
+            requestEnd = Math.min(requestEnd, position);
+        }
+
+        /**
+         * Every byte the answer announced arrived (written, or on its way to disk): to where the
+         * run ended, or where a server that answers less than asked ended its answer.
+         */
         synchronized boolean receivedAll() {
-            return next >= end;
+            return next >= Math.min(end, requestEnd);
+        }
+
+        /** The answer ended inside the segment being written (a server that caps ranges): its rest goes back. */
+        synchronized boolean endedShort() {
+            return closed && next >= requestEnd && next < end;
         }
 
         @Override

@@ -2,7 +2,11 @@ package dev.modeldepot.download;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +18,32 @@ class ConnectionRampTest {
 
     ConnectionRamp ramp(int max, boolean auto) {
         return new ConnectionRamp(max, auto, threads, () -> ran::incrementAndGet, 0);
+    }
+
+    /**
+     * A worker that is the only one made asks for long runs (RangeWorker), so a batch of N must
+     * all be made before the first starts. The making is slowed here so that a worker started
+     * early would see fewer than all four (it saw 2, 3, 4, 4 before the fix).
+     */
+    @Test
+    void aBatchIsMadeBeforeAnyOfItStarts() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(4);
+        new ConnectionRamp(4, false, threads, () -> {
+            made.incrementAndGet();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return () -> {
+                seen.add(made.get());
+                started.countDown();
+            };
+        }, 0);
+        started.await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(4, 4, 4, 4), seen);
     }
 
     @Test

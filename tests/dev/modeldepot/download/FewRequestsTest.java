@@ -56,6 +56,7 @@ class FewRequestsTest {
         origin.serve("/m.bin", body).dropAfter(7 * MB + 12345, 1); // inside the eighth 1 MB item of the run
         DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(1).build());
         assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertEquals(3, origin.requests("/m.bin"), "the probe, the broken run, then one request for the rest");
         assertTrue(origin.bytesSent("/m.bin") - 1 <= 12 * MB + 12345 + BodySink.BLOCK, origin.bytesSent("/m.bin")
                 + " bytes sent: the second request starts where the first one's bytes ended, not at an item's start before it");
     }
@@ -70,6 +71,7 @@ class FewRequestsTest {
         DownloadResult r = new DownloadEngine(EngineFaultsTest.settings()).download(req, events, new Cancellation());
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(origin.requests("/m.bin") > 2, origin.requests("/m.bin") + " requests: the connections added later took items of the run");
+        assertEquals("bytes=0-" + (12 * MB - 1), ranges().get(1), "the first request after the probe asked for the whole file as one run");
         assertTrue(origin.bytesSent("/m.bin") <= 12 * MB + MB, origin.bytesSent("/m.bin") + " bytes sent: only what was on its way when the run ended is fetched twice");
     }
 
@@ -79,7 +81,29 @@ class FewRequestsTest {
         origin.serve("/m.bin", body);
         DownloadResult r = fetch(body, EngineFaultsTest.settings().toBuilder().connections(4).build());
         assertEquals(FaultOrigin.sha256(body), r.sha256());
-        assertTrue(origin.requests("/m.bin") >= 5, origin.requests("/m.bin") + " requests: with four connections the items are shared");
+        assertTrue(origin.requests("/m.bin") >= 17, origin.requests("/m.bin") + " requests: with four connections the items are shared");
+        for (String range : ranges().subList(1, ranges().size())) {
+            long[] fromTo = java.util.Arrays.stream(range.substring(6).split("-")).mapToLong(Long::parseLong).toArray();
+            assertTrue(fromTo[1] - fromTo[0] + 1 <= MB, range + ": with four connections made at once no request runs on past its 1 MB item");
+        }
+    }
+
+    @Test
+    void aServerThatCapsRangeAnswersIsFollowedWithoutRetries() throws Exception {
+        byte[] body = FaultOrigin.randomBytes(10 * MB, 19);
+        origin.serve("/m.bin", body).capRanges(3 * MB + 777); // a proxy that answers at most ~3 MB per range
+        Events events = new Events();
+        DownloadRequest req = new DownloadRequest("m.bin", origin.url("/m.bin"), List.of(), body.length, FaultOrigin.sha256(body),
+                dir.resolve("m.bin"), null);
+        DownloadResult r = new DownloadEngine(EngineFaultsTest.settings().toBuilder().connections(1).build()).download(req, events, new Cancellation());
+        assertEquals(FaultOrigin.sha256(body), r.sha256());
+        assertEquals("", events.retryReasons(), "a short answer is not a failure");
+        assertEquals(10 * MB, origin.bytesSent("/m.bin") - 1, "every byte once");
+    }
+
+    /** The Range header of every request, in order. */
+    private List<String> ranges() {
+        return origin.recorded("/m.bin").stream().map(q -> q.header("Range")).toList();
     }
 
     @Test

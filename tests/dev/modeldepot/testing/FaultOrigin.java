@@ -143,6 +143,7 @@ public final class FaultOrigin implements AutoCloseable {
         private volatile boolean ignoreRange;
         private volatile URI redirect;
         private volatile long bytesPerSecond;
+        private volatile long rangeCap = -1;
         private volatile long dropAfter = -1;
         private final AtomicInteger drops = new AtomicInteger();
         private volatile long stallAfter = -1;
@@ -278,6 +279,12 @@ public final class FaultOrigin implements AutoCloseable {
             return this;
         }
 
+        /** Answer a range with at most {@code bytes} (a proxy or CDN that caps range answers; -1 to stop). */
+        public Resource capRanges(long bytes) {
+            rangeCap = bytes;
+            return this;
+        }
+
         /** Serve only the first {@code bytes} as if the file were that long (-1 to stop). */
         public Resource truncate(long bytes) {
             truncateTo = bytes;
@@ -334,6 +341,9 @@ public final class FaultOrigin implements AutoCloseable {
                 if (m.matches()) {
                     from = Long.parseLong(m.group(1));
                     to = m.group(2).isEmpty() ? total - 1 : Math.min(total - 1, Long.parseLong(m.group(2)));
+                    if (r.rangeCap > 0) {
+                        to = Math.min(to, from + r.rangeCap - 1);
+                    }
                     if (from >= total) {
                         ex.getResponseHeaders().add("Content-Range", "bytes */" + totalText);
                         ex.sendResponseHeaders(416, -1);
