@@ -72,7 +72,7 @@ class FewRequestsTest {
         assertEquals(FaultOrigin.sha256(body), r.sha256());
         assertTrue(origin.requests("/m.bin") > 2, origin.requests("/m.bin") + " requests: the connections added later took items of the run");
         assertEquals("bytes=0-" + (12 * MB - 1), ranges().get(1), "the first request after the probe asked for the whole file as one run");
-        assertTrue(origin.bytesSent("/m.bin") <= 12 * MB + MB, origin.bytesSent("/m.bin") + " bytes sent: only what was on its way when the run ended is fetched twice");
+        assertTrue(origin.bytesSent("/m.bin") <= 14 * MB, origin.bytesSent("/m.bin") + " bytes sent: only what was on its way when the run ended is fetched twice (the rest of the run would be ~8 MB)");
     }
 
     @Test
