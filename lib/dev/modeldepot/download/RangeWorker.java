@@ -323,20 +323,23 @@ final class RangeWorker implements Runnable {
             }
             int j = i + 1; // write() handed this segment's last block on at its end: a block belongs to one segment
             if (!segments.claim(j)) {
-                requestEnd = end;
-                body.cancel();
-                return false;
+                return endRunHere();
             }
             if (segments.start(j) + segments.done(j) != next) { // another worker wrote part of it, then put it back
                 segments.requeue(j);
-                requestEnd = end;
-                body.cancel();
-                return false;
+                return endRunHere();
             }
             i = j;
             holding = j;
             end = segments.end(j);
             return true;
+        }
+
+        /** The run ends at this segment's end: the rest of the body is not read. Always false. */
+        private boolean endRunHere() {
+            requestEnd = end;
+            body.cancel();
+            return false;
         }
 
         /** Bytes that all belong to segment {@link #i}. */
