@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,16 +102,45 @@ class InstallCommandsCommand implements Callable<Integer> {
     }
 
     /**
-     * One training run (StartupTraining: help, a registry, a store, a status check) writes the
-     * archive of the classes the commands load; false when this JVM cannot.
+     * The class-data archive, in two steps: one training run (StartupTraining: help, a registry, a
+     * store, a status check, a download) lists the classes the commands load, then a static dump
+     * ({@code -Xshare:dump}) writes them, the JDK's own included, into one archive. False when this
+     * JVM cannot (a directory on the classpath, no CDS). A static archive rather than
+     * {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes class files older than
+     * Java 6, and picocli's are Java 5 (docs/design/distribution.md).
      */
     boolean record(String java, Path archive) throws IOException, InterruptedException {
         Files.deleteIfExists(archive);
-        Process p = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:disable", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classPath, MAIN, "model-store", "install-commands", "--training-run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        // The archive counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
-        return p.waitFor(120, TimeUnit.SECONDS) && Files.isRegularFile(archive) && Files.size(archive) > 0;
+        Path list = archive.resolveSibling(archive.getFileName() + ".classlist");
+        Path fresh = archive.resolveSibling(archive.getFileName() + ".new");
+        try {
+            // The list counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
+            run(java, "-XX:DumpLoadedClassList=" + list, "-Xlog:disable", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", classPath, MAIN, "model-store", "install-commands", "--training-run");
+            if (!Files.isRegularFile(list) || Files.size(list) == 0) {
+                return false;
+            }
+            boolean dumped = run(java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + fresh,
+                    "-XX:+UseSerialGC", "-cp", classPath) == 0;
+            if (!dumped || !Files.isRegularFile(fresh) || Files.size(fresh) == 0) {
+                return false;
+            }
+            Files.move(fresh, archive, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            Files.deleteIfExists(list);
+            Files.deleteIfExists(fresh);
+        }
+    }
+
+    /** Runs one JVM with its output discarded; its exit code, or -1 when it did not end in time. */
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
     }
 
     String launcher(String java, String name, Path archive) {

@@ -8,7 +8,14 @@ import dev.modeldepot.testing.Run;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.File;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,5 +66,55 @@ class InstallCommandsTest {
         c.classPath = "/x.jar";
         String text = c.launcher("/usr/bin/java", "download-model-with-progress", null);
         assertTrue(text.contains(String.join(" ", InstallCommandsCommand.DOWNLOAD_OPTIONS) + " -cp"), text);
+    }
+
+    /**
+     * The archive holds picocli too (its Java 5 class files, which -XX:ArchiveClassesAtExit on
+     * JDK 17 leaves out), the suite's classes and the JDK's: a command's start maps them instead
+     * of reading them from the jars. The suite is packed into a jar first, as JBang's is (a
+     * directory on the classpath cannot be archived).
+     */
+    @Test
+    void theArchiveHoldsPicocliAndTheSuite(@TempDir Path dir) throws Exception {
+        List<String> cp = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (Files.isRegularFile(p.resolve("ModelDepotCommands.class"))) {
+                cp.add(0, pack(p, dir.resolve("model-depot.jar")).toString());
+            } else if (e.endsWith(".jar")) {
+                cp.add(p.toAbsolutePath().toString());
+            }
+        }
+        InstallCommandsCommand c = new InstallCommandsCommand();
+        c.classPath = String.join(File.pathSeparator, cp);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path archive = dir.resolve("bin").resolve(".model-depot.jsa");
+        Files.createDirectories(archive.getParent());
+        assertTrue(c.record(java, archive), "the archive was recorded");
+        try (Stream<Path> left = Files.list(archive.getParent())) {
+            assertEquals(List.of(archive), left.toList(), "no class list or half archive is left behind");
+        }
+        Process p = new ProcessBuilder(java, "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                "-cp", c.classPath, InstallCommandsCommand.MAIN, "download-model-with-progress", "--version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        for (String cls : List.of("picocli.CommandLine", "dev.modeldepot.cli.DownloadCommand", "java.lang.Object")) {
+            assertTrue(out.contains(cls + " source: shared objects file"), cls + " comes from the archive:\n"
+                    + out.lines().filter(l -> l.contains(cls + " ")).findFirst().orElse("(not loaded)"));
+        }
+    }
+
+    private static Path pack(Path classes, Path jar) throws Exception {
+        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o);
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+                Files.copy(f, j);
+                j.closeEntry();
+            }
+        }
+        return jar;
     }
 }
