@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -XDstringConcat=inline
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS com.fasterxml.jackson.datatype:jackson-datatype-jsr310:2.18.2

@@ -62,6 +62,10 @@ class InstallCommandsTest {
         String line = Files.readAllLines(Path.of("scripts/download-model-with-progress.java")).stream()
                 .filter(l -> l.startsWith("//JAVA_OPTIONS ")).findFirst().orElseThrow();
         assertEquals(java.util.List.of(line.substring("//JAVA_OPTIONS ".length()).trim().split("\\s+")), InstallCommandsCommand.DOWNLOAD_OPTIONS);
+        List<String> catalog = new ArrayList<>();
+        dev.modeldepot.core.Json.MAPPER.readTree(Files.readString(Path.of("jbang-catalog.json")))
+                .get("aliases").get("download-model-with-progress").get("java-options").forEach(o -> catalog.add(o.asText()));
+        assertEquals(InstallCommandsCommand.DOWNLOAD_OPTIONS, catalog, "the catalog's download alias runs the same JVM as the script");
         InstallCommandsCommand c = new InstallCommandsCommand();
         c.classPath = "/x.jar";
         String text = c.launcher("/usr/bin/java", "download-model-with-progress", null);
