@@ -111,8 +111,9 @@ class InstallCommandsCommand implements Callable<Integer> {
      */
     boolean record(String java, Path archive) throws IOException, InterruptedException {
         Files.deleteIfExists(archive);
-        Path list = archive.resolveSibling(archive.getFileName() + ".classlist");
-        Path fresh = archive.resolveSibling(archive.getFileName() + ".new");
+        // Names of this install's own: two installs into one folder at once never write one file.
+        Path list = Files.createTempFile(archive.getParent(), ".model-depot-", ".classlist");
+        Path fresh = Files.createTempFile(archive.getParent(), ".model-depot-", ".jsa.new");
         try {
             // The list counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
             run(java, "-XX:DumpLoadedClassList=" + list, "-Xlog:disable", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
