@@ -63,15 +63,34 @@ public final class Cli {
         }
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
         boolean json = Arrays.stream(args).anyMatch(a -> a.equals("--json"));
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+        cl.setExecutionExceptionHandler(new ExecutionErrors(verbose, json));
+        cl.setParameterExceptionHandler(new UsageErrors(json));
+        return cl.execute(args);
+    }
+
+    /*
+     * The two handlers are named classes, not lambdas: picocli's interfaces are Java 5 class files,
+     * and a lambda for one makes the class-data dump (install-commands) link it at dump time and
+     * leave it, and every class implementing it, out of the archive (docs/design/distribution.md).
+     */
+
+    /** An exception from a command: one line (the stack trace with --verbose), the exit code it maps to. */
+    private record ExecutionErrors(boolean verbose, boolean json) implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
             String hinted = FileErrorHints.message(ex, cmd, parseResult);
             int code = report(ex, hinted, cmd.getErr(), verbose, cmd.getCommandSpec().root().name());
             if (json) {
                 printFailedEvent(cmd.getOut(), code, hinted);
             }
             return code;
-        });
-        cl.setParameterExceptionHandler((ex, argv) -> {
+        }
+    }
+
+    /** A usage error: one line naming the command and its --help, exit code 2. */
+    private record UsageErrors(boolean json) implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] argv) {
             CommandLine where = ex.getCommandLine();
             PrintWriter usageErr = where.getErr();
             String name = where.getCommandSpec().qualifiedName();
@@ -81,8 +100,7 @@ public final class Cli {
                 printFailedEvent(where.getOut(), ExitCode.BAD_INPUT.code, ex.getMessage());
             }
             return ExitCode.BAD_INPUT.code;
-        });
-        return cl.execute(args);
+        }
     }
 
     /** picocli's "did you mean" for a mistyped option or subcommand, folded into the one error line. */

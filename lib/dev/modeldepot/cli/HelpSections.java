@@ -86,9 +86,20 @@ final class HelpSections {
             usage.exitCodeList(toMap(DEFAULT_EXIT_CODES));
         }
         List<String> examples = EXAMPLES_BY_COMMAND.getOrDefault(cl.getCommandSpec().qualifiedName(), List.of());
-        cl.getHelpSectionMap().put(EXAMPLES, help -> examples.isEmpty() ? ""
-                : String.format("%nExamples:%n") + examples.stream().map(e -> "  " + e + String.format("%n")).reduce("", String::concat));
+        cl.getHelpSectionMap().put(EXAMPLES, new ExamplesSection(examples));
         cl.getSubcommands().values().forEach(HelpSections::addSections);
+    }
+
+    /**
+     * The "Examples:" section. A named class, not a lambda: a lambda for picocli's Java 5 interface
+     * keeps it and its implementations out of the class-data archive (see Cli's handlers).
+     */
+    private record ExamplesSection(List<String> examples) implements CommandLine.IHelpSectionRenderer {
+        @Override
+        public String render(CommandLine.Help help) {
+            return examples.isEmpty() ? ""
+                    : String.format("%nExamples:%n") + examples.stream().map(e -> "  " + e + String.format("%n")).reduce("", String::concat);
+        }
     }
 
     private static Map<String, String> toMap(String[] codes) {

@@ -2,6 +2,7 @@ package dev.modeldepot.cli;
 
 import dev.modeldepot.core.AtomicFiles;
 import dev.modeldepot.core.DepotException;
+import dev.modeldepot.core.Redact;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,12 @@ class InstallCommandsCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        boolean cds = record(java, archive);
+        Recording r = record(java, archive);
+        boolean cds = r.made();
+        if (!cds) {
+            Files.deleteIfExists(archive); // an earlier install's, made for other jars
+            console.warn("no class-data archive (the commands start without it): " + r.why());
+        }
         for (String name : COMMANDS) {
             AtomicFiles.write(dir.resolve(name), launcher(java, name, cds ? archive : null).getBytes(StandardCharsets.UTF_8));
             Files.setPosixFilePermissions(dir.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -101,49 +107,75 @@ class InstallCommandsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** What {@link #record} did: {@code why} says what stopped it when no archive was made. */
+    record Recording(boolean made, String why) {}
+
     /**
      * The class-data archive, in two steps: one training run (StartupTraining: help, a registry, a
      * store, a status check, a download) lists the classes the commands load, then a static dump
-     * ({@code -Xshare:dump}) writes them, the JDK's own included, into one archive. False when this
-     * JVM cannot (a directory on the classpath, no CDS). A static archive rather than
-     * {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes class files older than
-     * Java 6, and picocli's are Java 5 (docs/design/distribution.md).
+     * ({@code -Xshare:dump}) writes them, the JDK's own included, into one archive, which replaces
+     * the old one in a single rename (a launcher starting meanwhile maps the old or the new). Not
+     * made when this JVM cannot (a directory on the classpath, no CDS). A static archive rather
+     * than {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes class files older
+     * than Java 6, and picocli's are Java 5 (docs/design/distribution.md).
      */
-    boolean record(String java, Path archive) throws IOException, InterruptedException {
-        Files.deleteIfExists(archive);
-        // Names of this install's own: two installs into one folder at once never write one file.
-        Path list = Files.createTempFile(archive.getParent(), ".model-depot-", ".classlist");
+    Recording record(String java, Path archive) throws IOException, InterruptedException {
+        Path list = Files.createTempFile("model-depot-", ".classlist");
+        Path log = Files.createTempFile("model-depot-", ".log");
+        // A name of this install's own, next to the archive (one file system, so the rename is atomic).
         Path fresh = Files.createTempFile(archive.getParent(), ".model-depot-", ".jsa.new");
         try {
             // The list counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
-            run(java, "-XX:DumpLoadedClassList=" + list, "-Xlog:disable", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", classPath, MAIN, "model-store", "install-commands", "--training-run");
-            if (!Files.isRegularFile(list) || Files.size(list) == 0) {
-                return false;
+            int trained = run(log, java, "-XX:DumpLoadedClassList=" + list, "-Xlog:disable", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", classPath, MAIN, "model-store", "install-commands", "--training-run");
+            if (Files.size(list) == 0) {
+                return new Recording(false, "the training run listed no classes (exit " + trained + "): " + lastLine(log));
             }
-            boolean dumped = run(java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + fresh,
-                    "-XX:+UseSerialGC", "-cp", classPath) == 0;
-            if (!dumped || !Files.isRegularFile(fresh) || Files.size(fresh) == 0) {
-                return false;
+            int dumped = run(log, java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + fresh,
+                    "-cp", classPath);
+            if (dumped != 0 || Files.size(fresh) == 0) {
+                return new Recording(false, "java -Xshare:dump failed (exit " + dumped + "): " + lastLine(log));
             }
-            Files.move(fresh, archive, StandardCopyOption.ATOMIC_MOVE);
-            return true;
+            Files.move(fresh, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new Recording(true, "");
         } finally {
             Files.deleteIfExists(list);
+            Files.deleteIfExists(log);
             Files.deleteIfExists(fresh);
         }
     }
 
-    /** Runs one JVM with its output discarded; its exit code, or -1 when it did not end in time. */
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
+    /**
+     * Runs one JVM with its output into {@code log}; its exit code, or -1 when it did not end in
+     * two minutes. The JVM is gone when this returns, interrupted or not, so nothing it writes
+     * outlives the caller's clean-up.
+     */
+    private static int run(Path log, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw e;
         }
-        return p.exitValue();
     }
 
+    private static String lastLine(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "(no output)" : Redact.text(lines.get(lines.size() - 1).strip());
+    }
+
+    /**
+     * A launcher: plain {@code java} with the command's JVM options. With an archive, it is used
+     * only while it is newer than every jar of the classpath and the JDK's class image: a jar that
+     * JBang rebuilt, or a JDK updated in place, would make the JVM reject the whole archive and,
+     * since it replaces the JDK's default one, start with no class data at all (slower than with
+     * none given). The launcher then starts as if there were no archive until the next install.
+     */
     String launcher(String java, String name, Path archive) {
         List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         if (name.equals("download-model-with-progress") || name.equals("verify-model-integrity")) {
@@ -152,12 +184,22 @@ class InstallCommandsCommand implements Callable<Integer> {
         if (name.equals("download-model-with-progress")) {
             opts = new ArrayList<>(DOWNLOAD_OPTIONS); // the same JVM as the script's, as measured in bench/
         }
-        if (archive != null) {
-            opts.add("-XX:SharedArchiveFile=" + archive);
-            opts.add("-Xlog:disable"); // a stale archive (JDK upgraded) is ignored, not reported on every call
+        String plain = "exec " + quote(java) + " " + String.join(" ", opts) + " -cp " + quote(classPath) + " " + MAIN + " "
+                + name + " \"$@\"\n";
+        if (archive == null) {
+            return "#!/bin/sh\n" + MARK + "\n" + plain;
         }
-        return "#!/bin/sh\n" + MARK + "\nexec " + quote(java) + " " + String.join(" ", opts) + " -cp " + quote(classPath)
-                + " " + MAIN + " " + name + " \"$@\"\n";
+        List<String> newer = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            newer.add("[ \"$a\" -nt " + quote(entry) + " ]");
+        }
+        Path javaHome = Path.of(java).toAbsolutePath().getParent().getParent();
+        newer.add("[ \"$a\" -nt " + quote(javaHome.resolve("lib").resolve("modules").toString()) + " ]");
+        // -Xlog:disable: a JVM that still rejects the archive (another cause) says nothing on every call.
+        return "#!/bin/sh\n" + MARK + "\na=" + quote(archive.toString()) + "\n"
+                + "if " + String.join(" && ", newer) + "; then\n"
+                + "  exec " + quote(java) + " " + String.join(" ", opts) + " -XX:SharedArchiveFile=\"$a\" -Xlog:disable -cp "
+                + quote(classPath) + " " + MAIN + " " + name + " \"$@\"\nfi\n" + plain;
     }
 
     /**
