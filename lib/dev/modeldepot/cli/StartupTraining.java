@@ -11,11 +11,11 @@ import java.nio.file.Path;
 
 /**
  * What {@code install-commands} runs once under {@code -XX:DumpLoadedClassList}: the work of a
- * typical start-up, so the class-data archive dumped from that list holds the classes it needs. A {@code --help} alone
- * leaves out Jackson, the registry, the store and the status check (about 1,000 classes that a
- * {@code check-models} on a ready model loads from the jars otherwise). Everything happens in a
- * temporary store with a one-file registry: no network, nothing of the user's touched, nothing
- * printed.
+ * typical start-up, so the class-data archive dumped from that list holds the classes it needs.
+ * A {@code --help} alone leaves out Jackson, the registry, the store and the status check (about
+ * 1,000 classes that a {@code check-models} on a ready model loads from the jars otherwise).
+ * Everything happens in a temporary store with a one-file registry: no network, nothing of the
+ * user's touched, nothing printed.
  */
 public final class StartupTraining {
     private StartupTraining() {}
