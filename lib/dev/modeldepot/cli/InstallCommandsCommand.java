@@ -6,7 +6,9 @@ import dev.modeldepot.core.Redact;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -78,6 +80,7 @@ class InstallCommandsCommand implements Callable<Integer> {
                 }
             }
             Files.deleteIfExists(archive);
+            removeUnfinishedArchives(dir, 0);
             console.info("removed " + removed + " launcher" + (removed == 1 ? "" : "s") + " from " + dir);
             return 0;
         }
@@ -88,6 +91,7 @@ class InstallCommandsCommand implements Callable<Integer> {
                     + "'jbang model-store@modeldepot install-commands' (or './jbang model-store@. install-commands' in a checkout)");
         }
         Files.createDirectories(dir);
+        removeUnfinishedArchives(dir, TimeUnit.HOURS.toMillis(1)); // an install stopped by Ctrl-C mid-dump left one
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Recording r = record(java, archive);
         boolean cds = r.made();
@@ -105,6 +109,21 @@ class InstallCommandsCommand implements Callable<Integer> {
             console.warn(dir + " is not on PATH; add it: export PATH=\"" + dir + ":$PATH\" (e.g. in ~/.profile)");
         }
         return 0;
+    }
+
+    /**
+     * Removes archives in the making ({@code .model-depot-*.jsa.new}) older than
+     * {@code olderThanMillis}: an install stopped mid-dump (Ctrl-C) left them.
+     */
+    static void removeUnfinishedArchives(Path dir, long olderThanMillis) throws IOException {
+        long cutoff = System.currentTimeMillis() - olderThanMillis;
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(dir, ".model-depot-*.jsa.new")) {
+            for (Path f : left) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.getLastModifiedTime(f).toMillis() <= cutoff) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** What {@link #record} did: {@code why} says what stopped it when no archive was made. */

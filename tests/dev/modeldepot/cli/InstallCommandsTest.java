@@ -39,12 +39,14 @@ class InstallCommandsTest {
             assertTrue(out.contains("Usage: " + name), name + ": " + out);
         }
         Files.writeString(bin.resolve("other-tool"), "#!/bin/sh\n");
+        Files.writeString(bin.resolve(".model-depot-123.jsa.new"), "an install stopped mid-dump");
         Run uninstall = Run.of(new ModelStoreCommand(), "install-commands", "--bin", bin.toString(), "--uninstall");
         assertEquals(0, uninstall.exitCode(), uninstall.err());
         for (String name : InstallCommandsCommand.COMMANDS) {
             assertFalse(Files.exists(bin.resolve(name)), name);
         }
         assertTrue(Files.exists(bin.resolve("other-tool")), "only our own launchers are removed");
+        assertFalse(Files.exists(bin.resolve(".model-depot-123.jsa.new")), "an unfinished archive goes too");
     }
 
     @Test
