@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,7 +81,9 @@ class InstallCommandsCommand implements Callable<Integer> {
                 }
             }
             Files.deleteIfExists(archive);
-            removeUnfinishedArchives(dir, 0);
+            if (Files.isDirectory(dir)) {
+                removeUnfinishedArchives(dir, 0);
+            }
             console.info("removed " + removed + " launcher" + (removed == 1 ? "" : "s") + " from " + dir);
             return 0;
         }
@@ -93,7 +96,9 @@ class InstallCommandsCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         removeUnfinishedArchives(dir, TimeUnit.HOURS.toMillis(1)); // an install stopped by Ctrl-C mid-dump left one
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Recording r = record(java, archive);
+        Recording r = runtimeVersionLine(releaseOf(java)) == null
+                ? new Recording(false, "this JDK's release file names no JAVA_RUNTIME_VERSION, so a launcher could not tell when it changes")
+                : record(java, archive);
         boolean cds = r.made();
         if (!cds) {
             Files.deleteIfExists(archive); // an earlier install's, made for other jars
@@ -134,7 +139,7 @@ class InstallCommandsCommand implements Callable<Integer> {
      * store, a status check, a download) lists the classes the commands load, then a static dump
      * ({@code -Xshare:dump}) writes them, the JDK's own included, into one archive, which replaces
      * the old one in a single rename (a launcher starting meanwhile maps the old or the new). Not
-     * made when this JVM cannot (a directory on the classpath, no CDS). A static archive rather
+     * made when this JVM cannot (a folder ahead of the jars on the classpath, no CDS). A static archive rather
      * than {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes class files older
      * than Java 6, and picocli's are Java 5 (docs/design/distribution.md).
      */
@@ -143,6 +148,9 @@ class InstallCommandsCommand implements Callable<Integer> {
         Path log = Files.createTempFile("model-depot-", ".log");
         // A name of this install's own, next to the archive (one file system, so the rename is atomic).
         Path fresh = Files.createTempFile(archive.getParent(), ".model-depot-", ".jsa.new");
+        for (Path f : List.of(list, log, fresh)) {
+            f.toFile().deleteOnExit(); // Ctrl-C skips the finally below; the shutdown still removes them
+        }
         try {
             // The list counts even when a training step ended otherwise (exit 1): it then holds fewer classes.
             int trained = run(log, java, "-XX:DumpLoadedClassList=" + list, "-Xlog:disable", "-XX:+UseSerialGC",
@@ -152,11 +160,13 @@ class InstallCommandsCommand implements Callable<Integer> {
             }
             int dumped = run(log, java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + fresh,
                     "-cp", classPath);
-            if (dumped != 0 || Files.size(fresh) == 0) {
+            if (dumped != 0 || !Files.isRegularFile(fresh) || Files.size(fresh) == 0) {
                 return new Recording(false, "java -Xshare:dump failed (exit " + dumped + "): " + lastLine(log));
             }
             Files.move(fresh, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Recording(true, "");
+        } catch (NoSuchFileException e) {
+            return new Recording(false, "the archive in the making was removed meanwhile (an uninstall ran?)");
         } finally {
             Files.deleteIfExists(list);
             Files.deleteIfExists(log);
@@ -190,10 +200,13 @@ class InstallCommandsCommand implements Callable<Integer> {
 
     /**
      * A launcher: plain {@code java} with the command's JVM options. With an archive, it is used
-     * only while it is newer than every jar of the classpath and the JDK's class image: a jar that
-     * JBang rebuilt, or a JDK updated in place, would make the JVM reject the whole archive and,
+     * only while the JDK is the one that recorded it (its {@code release} file's
+     * {@code JAVA_RUNTIME_VERSION} line) and the archive is newer than every jar of the
+     * classpath: a JDK updated in place (package managers keep the files' own dates, so a date
+     * cannot tell) or a jar that JBang rebuilt would make the JVM reject the whole archive and,
      * since it replaces the JDK's default one, start with no class data at all (slower than with
      * none given). The launcher then starts as if there were no archive until the next install.
+     * A JDK without that line gets no archive.
      */
     String launcher(String java, String name, Path archive) {
         List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -205,20 +218,38 @@ class InstallCommandsCommand implements Callable<Integer> {
         }
         String plain = "exec " + quote(java) + " " + String.join(" ", opts) + " -cp " + quote(classPath) + " " + MAIN + " "
                 + name + " \"$@\"\n";
-        if (archive == null) {
+        Path release = releaseOf(java);
+        String jdk = archive == null ? null : runtimeVersionLine(release);
+        if (jdk == null) {
             return "#!/bin/sh\n" + MARK + "\n" + plain;
         }
-        List<String> newer = new ArrayList<>();
+        List<String> checks = new ArrayList<>(List.of("[ \"$jdk\" = " + quote(jdk) + " ]", "[ -f \"$a\" ]"));
         for (String entry : classPath.split(File.pathSeparator)) {
-            newer.add("[ \"$a\" -nt " + quote(entry) + " ]");
+            checks.add("[ -f " + quote(entry) + " ] && [ \"$a\" -nt " + quote(entry) + " ]");
         }
-        Path javaHome = Path.of(java).toAbsolutePath().getParent().getParent();
-        newer.add("[ \"$a\" -nt " + quote(javaHome.resolve("lib").resolve("modules").toString()) + " ]");
         // -Xlog:disable: a JVM that still rejects the archive (another cause) says nothing on every call.
-        return "#!/bin/sh\n" + MARK + "\na=" + quote(archive.toString()) + "\n"
-                + "if " + String.join(" && ", newer) + "; then\n"
+        return "#!/bin/sh\n" + MARK + "\na=" + quote(archive.toString()) + "\njdk=\n"
+                + "if [ -f " + quote(release.toString()) + " ]; then\n"
+                + "  while IFS= read -r l; do case \"$l\" in JAVA_RUNTIME_VERSION=*) jdk=$l;; esac; done < "
+                + quote(release.toString()) + "\nfi\n"
+                + "if " + String.join(" && ", checks) + "; then\n"
                 + "  exec " + quote(java) + " " + String.join(" ", opts) + " -XX:SharedArchiveFile=\"$a\" -Xlog:disable -cp "
                 + quote(classPath) + " " + MAIN + " " + name + " \"$@\"\nfi\n" + plain;
+    }
+
+    /** The release file of the JDK whose launcher is {@code java} ({@code JAVA_HOME/bin/java}). */
+    static Path releaseOf(String java) {
+        return Path.of(java).toAbsolutePath().getParent().getParent().resolve("release");
+    }
+
+    /** The {@code JAVA_RUNTIME_VERSION=...} line of a JDK's release file, or null. */
+    static String runtimeVersionLine(Path release) {
+        try {
+            return Files.readAllLines(release, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("JAVA_RUNTIME_VERSION="))
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
