@@ -139,9 +139,9 @@ class InstallCommandsCommand implements Callable<Integer> {
      * store, a status check, a download) lists the classes the commands load, then a static dump
      * ({@code -Xshare:dump}) writes them, the JDK's own included, into one archive, which replaces
      * the old one in a single rename (a launcher starting meanwhile maps the old or the new). Not
-     * made when this JVM cannot (a folder ahead of the jars on the classpath, no CDS). A static archive rather
-     * than {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes class files older
-     * than Java 6, and picocli's are Java 5 (docs/design/distribution.md).
+     * made when this JVM cannot (a folder ahead of the jars on the classpath, no CDS). A static
+     * archive rather than {@code -XX:ArchiveClassesAtExit}: on JDK 17 only the static dump takes
+     * class files older than Java 6, and picocli's are Java 5 (docs/design/distribution.md).
      */
     Recording record(String java, Path archive) throws IOException, InterruptedException {
         Path list = Files.createTempFile("model-depot-", ".classlist");

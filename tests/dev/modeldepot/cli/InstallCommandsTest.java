@@ -60,6 +60,13 @@ class InstallCommandsTest {
     }
 
     @Test
+    void uninstallingFromAFolderThatIsNotThereRemovesNothingAndSucceeds(@TempDir Path dir) {
+        Run uninstall = Run.of(new ModelStoreCommand(), "install-commands", "--bin", dir.resolve("none").toString(), "--uninstall");
+        assertEquals(0, uninstall.exitCode(), uninstall.err());
+        assertTrue((uninstall.out() + uninstall.err()).contains("removed 0 launchers"), uninstall.out() + uninstall.err());
+    }
+
+    @Test
     void theLauncherQuotesPathsAndCarriesTheArchive(@TempDir Path dir) throws Exception {
         Path java = fakeJdk(dir.resolve("a jdk"), "JAVA_RUNTIME_VERSION=\"17.0.1+2\"");
         InstallCommandsCommand c = new InstallCommandsCommand();
