@@ -70,7 +70,7 @@ public final class StartupTraining {
         new java.util.Random(7).nextBytes(body);
         Path file = dir.resolve("downloaded.bin");
         try (TrainingOrigin origin = new TrainingOrigin("/model.bin", body)) {
-            return run(sink, 0, "download-model-with-progress", "--url", origin.url("/model.bin"),
+            return run(sink, 0, "download-model-with-progress", "--url", origin.url(),
                     "--sha256", org.apache.commons.codec.digest.DigestUtils.sha256Hex(body), "-o", file.toString(), "-q")
                     && Files.size(file) == body.length;
         }

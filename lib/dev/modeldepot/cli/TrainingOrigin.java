@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 final class TrainingOrigin implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
     private final HttpServer server;
+    private final String path;
     private final byte[] body;
 
     TrainingOrigin(String path, byte[] body) throws IOException {
+        this.path = path;
         this.body = body;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(path, this::answer);
@@ -28,7 +30,7 @@ final class TrainingOrigin implements AutoCloseable {
     }
 
     /** The file's URL. */
-    String url(String path) {
+    String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * SHA-256 of the partial file, following the completed prefix in order while workers fill it.
@@ -71,7 +72,7 @@ final class PrefixHasher implements Runnable {
      * over the block that starts there); false if that did not happen within {@code nanos}.
      * Only for a position whose preceding bytes are all on disk.
      */
-    boolean awaitFrontier(long position, long nanos, java.util.function.BooleanSupplier stopped) {
+    boolean awaitFrontier(long position, long nanos, BooleanSupplier stopped) {
         wanted = position;
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + nanos;

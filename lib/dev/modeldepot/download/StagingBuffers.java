@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The process's blocks of memory for bytes on their way from a connection to the disk: each
@@ -28,13 +29,8 @@ final class StagingBuffers {
         this.max = max;
     }
 
-    /** A cleared block, or null when none came free within {@code waitNanos}. */
-    ByteBuffer take(long waitNanos) {
-        return take(waitNanos, () -> false);
-    }
-
     /** A cleared block, or null when none came free within {@code waitNanos} or {@code stopped} says so. */
-    ByteBuffer take(long waitNanos, java.util.function.BooleanSupplier stopped) {
+    ByteBuffer take(long waitNanos, BooleanSupplier stopped) {
         long deadline = System.nanoTime() + waitNanos;
         while (true) {
             ByteBuffer b = free.poll();

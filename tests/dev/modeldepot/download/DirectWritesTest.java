@@ -281,7 +281,7 @@ class DirectWritesTest {
     /** Takes every free staging block but {@code leave}, so a download finds the pool (nearly) empty. */
     static List<ByteBuffer> holdAllBlocksBut(int leave) {
         List<ByteBuffer> held = new ArrayList<>();
-        for (ByteBuffer b; (b = StagingBuffers.SHARED.take(0)) != null; ) {
+        for (ByteBuffer b; (b = StagingBuffers.SHARED.take(0, () -> false)) != null; ) {
             held.add(b);
         }
         for (int k = 0; k < leave && !held.isEmpty(); k++) {

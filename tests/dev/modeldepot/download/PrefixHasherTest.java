@@ -76,7 +76,7 @@ class PrefixHasherTest {
             ch.write(ByteBuffer.wrap(data, handed, size - handed), handed);
             assertTrue(hasher.expects(0));
             assertTrue(!hasher.expects(StagingBuffers.ALIGN), "a block that is not next must not be handed over");
-            ByteBuffer block = pool.take(0);
+            ByteBuffer block = pool.take(0, () -> false);
             block.put(0, data, 0, handed);
             hasher.handOver(new WriteBehind.Block(0, block, 0, handed, 0, new WriteBehind.Request()), pool);
             assertTrue(hasher.expects(handed), "the next block continues the handed one");
